@@ -1,0 +1,67 @@
+"""Small frozen records that storage hands out instead of ORM rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from middenweg.domain.categories import Category
+from middenweg.domain.events import DeviceKind, UsageEvent
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    id: int
+    uid: str
+    host_key: str
+    name: str
+    kind: DeviceKind
+
+
+@dataclass(frozen=True, slots=True)
+class DayUsage:
+    """Seconds of one label in one category on day ``day`` (0 = the first day asked for)."""
+
+    day: int
+    category: Category
+    label: str
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as exported: contiguous quarter pieces of one window are joined again."""
+
+    start: int
+    duration: int
+    device_uid: str
+    app: str
+    title: str | None
+    category: Category
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSpec:
+    """A device as an import names it: found again by ``host_key``; ``name`` is used only when it is new."""
+
+    host_key: str
+    name: str
+    kind: DeviceKind
+    uid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    device: DeviceSpec
+    events: Sequence[UsageEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What one device's part of an import did: seconds added, and seconds skipped as already recorded."""
+
+    device: DeviceRecord
+    added_events: int
+    added_seconds: int
+    skipped_seconds: int

@@ -1,0 +1,594 @@
+"""The repository: every read and write of history goes through ``Store``.
+
+Writes split events at quarter-hour UTC boundaries (see ``models``) and resolve apps, titles and windows through
+in-memory lookups, so an import is one executemany per batch. Reads aggregate in SQL: a week is one range scan.
+Never returns ORM rows; never runs SQLite-only SQL (that lives in ``engine``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from middenweg.domain.categories import Category
+from middenweg.domain.events import DeviceKind, UsageEvent
+from middenweg.domain.intervals import Span, subtract, union
+from middenweg.i18n import _
+from middenweg.storage.engine import open_sqlite, open_url, scrub_after_delete, translate_error
+from middenweg.storage.errors import StorageError
+from middenweg.storage.migrate import upgrade
+from middenweg.storage.models import (
+    QUARTER,
+    AppRow,
+    DeviceRow,
+    EventRow,
+    ImportSpanRow,
+    MetaRow,
+    TitleRow,
+    WindowRow,
+)
+from middenweg.storage.records import (
+    DayUsage,
+    DeviceRecord,
+    DeviceSpec,
+    ImportBatch,
+    ImportOutcome,
+    StoredEvent,
+)
+
+#: (app, title or None) -> (category, label): how re-categorisation asks the current rules.
+Categorise = Callable[[str, str | None], tuple[Category, str]]
+
+_events = cast(Table, EventRow.__table__)
+_windows = cast(Table, WindowRow.__table__)
+_apps = cast(Table, AppRow.__table__)
+_titles = cast(Table, TitleRow.__table__)
+_devices = cast(Table, DeviceRow.__table__)
+_spans = cast(Table, ImportSpanRow.__table__)
+_meta = cast(Table, MetaRow.__table__)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+_WindowKey = tuple[int, int | None, str, str]
+
+
+def split_at_quarters(start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, duration) pieces of [start, end) that never cross a multiple of QUARTER."""
+    cursor = start
+    while cursor < end:
+        boundary = (cursor // QUARTER + 1) * QUARTER
+        piece_end = min(end, boundary)
+        yield cursor, piece_end - cursor
+        cursor = piece_end
+
+
+class _Lookups:
+    """Name -> id maps for apps, titles and windows, loaded once per Store and extended as rows are added."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.apps: dict[str, int] = {row.name: row.id for row in conn.execute(select(_apps.c.id, _apps.c.name))}
+        self.titles: dict[str, int] = {row.text: row.id for row in conn.execute(select(_titles.c.id, _titles.c.text))}
+        self.windows: dict[_WindowKey, int] = {
+            (row.app_id, row.title_id, row.category, row.label): row.id
+            for row in conn.execute(
+                select(
+                    _windows.c.id,
+                    _windows.c.app_id,
+                    _windows.c.title_id,
+                    _windows.c.category,
+                    _windows.c.label,
+                )
+            )
+        }
+        self.by_event: dict[tuple[str, str | None, str, str], int] = {}
+
+    def window_id(self, conn: Connection, event: UsageEvent, title: str | None) -> int:
+        key = (event.app, title, event.category.value, event.label)
+        found = self.by_event.get(key)
+        if found is not None:
+            return found
+        app_id = self.apps.get(event.app)
+        if app_id is None:
+            app_id = _new_id(conn.execute(insert(_apps).values(name=event.app)))
+            self.apps[event.app] = app_id
+        title_id: int | None = None
+        if title is not None:
+            title_id = self.titles.get(title)
+            if title_id is None:
+                title_id = _new_id(conn.execute(insert(_titles).values(text=title)))
+                self.titles[title] = title_id
+        wkey: _WindowKey = (app_id, title_id, event.category.value, event.label)
+        window = self.windows.get(wkey)
+        if window is None:
+            window = _new_id(
+                conn.execute(
+                    insert(_windows).values(
+                        app_id=app_id, title_id=title_id, category=event.category.value, label=event.label
+                    )
+                )
+            )
+            self.windows[wkey] = window
+        self.by_event[key] = window
+        return window
+
+
+class Store:
+    """History in one database. Not thread-safe: one Store per thread (the GUI uses the main thread)."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self._engine = engine
+        self.where = where
+        self._lookups: _Lookups | None = None
+
+    @classmethod
+    def open(cls, path: Path, *, busy_timeout: float = 5.0) -> Store:
+        """Open (or create) the SQLite database at ``path`` and bring its schema up to date.
+
+        ``busy_timeout`` is how long to wait for another program's lock before saying the database is locked.
+        """
+        engine = open_sqlite(path, busy_timeout=busy_timeout)
+        try:
+            upgrade(engine, str(path))
+        except StorageError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            raise translate_error(exc, path) from exc
+        return cls(engine, str(path))
+
+    @classmethod
+    def open_url(cls, url: str) -> Store:
+        engine = open_url(url)
+        upgrade(engine, url)
+        return cls(engine, url)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    # -- transactions ---------------------------------------------------------------------------------------------
+
+    def _write(self, work: Callable[[Connection], Any]) -> Any:
+        """Run ``work`` in one transaction; on any failure nothing is kept and the lookups are reloaded."""
+        try:
+            with self._engine.begin() as conn:
+                if self._lookups is None:
+                    self._lookups = _Lookups(conn)
+                return work(conn)
+        except IntegrityError as exc:
+            self._lookups = None
+            raise StorageError(
+                _("Middenweg refused to store overlapping time twice in {where}; nothing was changed.").format(
+                    where=self.where
+                )
+            ) from exc
+        except DBAPIError as exc:
+            self._lookups = None
+            raise translate_error(exc, self.where) from exc
+        except BaseException:
+            self._lookups = None
+            raise
+
+    def _read(self, work: Callable[[Connection], Any]) -> Any:
+        """Run ``work`` on one snapshot (one transaction), so a report never mixes two states of the data."""
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                return work(conn)
+        except DBAPIError as exc:
+            raise translate_error(exc, self.where) from exc
+
+    # -- meta -----------------------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        result: str | None = self._read(
+            lambda conn: conn.execute(select(_meta.c.value).where(_meta.c.key == key)).scalar_one_or_none()
+        )
+        return result
+
+    def set_meta(self, key: str, value: str) -> None:
+        def work(conn: Connection) -> None:
+            if conn.execute(update(_meta).where(_meta.c.key == key).values(value=value)).rowcount == 0:
+                conn.execute(insert(_meta).values(key=key, value=value))
+
+        self._write(work)
+
+    # -- devices --------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _device_record(row: Any) -> DeviceRecord:
+        return DeviceRecord(row.id, row.uid, row.host_key, row.name, DeviceKind(row.kind))
+
+    def _ensure_device(self, conn: Connection, spec: DeviceSpec) -> DeviceRecord:
+        row = conn.execute(select(_devices).where(_devices.c.host_key == spec.host_key)).one_or_none()
+        if row is None and spec.uid is not None:
+            row = conn.execute(select(_devices).where(_devices.c.uid == spec.uid)).one_or_none()
+        if row is not None:
+            return self._device_record(row)
+        uid = spec.uid or str(uuid.uuid4())
+        new_id = _new_id(
+            conn.execute(insert(_devices).values(uid=uid, host_key=spec.host_key, name=spec.name, kind=spec.kind.value))
+        )
+        return DeviceRecord(new_id, uid, spec.host_key, spec.name, spec.kind)
+
+    def ensure_device(self, spec: DeviceSpec) -> DeviceRecord:
+        """The device with this host key, made if new (with a fresh stable uid)."""
+        record: DeviceRecord = self._write(lambda conn: self._ensure_device(conn, spec))
+        return record
+
+    def rename_device(self, uid: str, name: str) -> None:
+        self._write(lambda conn: conn.execute(update(_devices).where(_devices.c.uid == uid).values(name=name)))
+
+    def devices(self) -> list[DeviceRecord]:
+        rows = self._read(lambda conn: conn.execute(select(_devices).order_by(_devices.c.id)).all())
+        return [self._device_record(row) for row in rows]
+
+    # -- writing --------------------------------------------------------------------------------------------------
+
+    def _insert_events(
+        self, conn: Connection, device: DeviceRecord, events: Iterable[UsageEvent], keep_titles: bool
+    ) -> tuple[int, int]:
+        lookups = self._lookups
+        assert lookups is not None
+        rows: list[dict[str, int]] = []
+        seconds = 0
+        for event in events:
+            window = lookups.window_id(conn, event, event.title if keep_titles else None)
+            for start, duration in split_at_quarters(event.start, event.end):
+                rows.append({"start": start, "device_id": device.id, "duration": duration, "window_id": window})
+            seconds += event.duration
+        if rows:
+            conn.execute(insert(_events), rows)
+        return len(rows), seconds
+
+    def add_events(self, device: DeviceRecord, events: Iterable[UsageEvent], *, keep_titles: bool = True) -> int:
+        """Store events of one device that do not overlap each other or stored ones; returns rows written."""
+        written: tuple[int, int] = self._write(lambda conn: self._insert_events(conn, device, events, keep_titles))
+        return written[0]
+
+    def import_batches(
+        self,
+        batches: Sequence[ImportBatch],
+        *,
+        keep_titles: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[ImportOutcome]:
+        """Import devices' events in ONE transaction, never counting a period twice.
+
+        Time already recorded for a device (stored events, or a period an earlier import covered according to the
+        ledger) is cut out of the new events; then the new events' whole period joins the ledger.
+        """
+
+        def work(conn: Connection) -> list[ImportOutcome]:
+            outcomes = []
+            total = len(batches)
+            for index, batch in enumerate(batches):
+                device = self._ensure_device(conn, batch.device)
+                outcomes.append(self._import_one(conn, device, batch.events, keep_titles))
+                if progress is not None:
+                    progress(index + 1, total)
+            return outcomes
+
+        result: list[ImportOutcome] = self._write(work)
+        return result
+
+    def _import_one(
+        self, conn: Connection, device: DeviceRecord, events: Sequence[UsageEvent], keep_titles: bool
+    ) -> ImportOutcome:
+        if not events:
+            return ImportOutcome(device, 0, 0, 0)
+        first = min(e.start for e in events)
+        last = max(e.end for e in events)
+        covered = [
+            Span(row.start, row.end)
+            for row in conn.execute(
+                select(_spans.c.start, _spans.c.end).where(
+                    _spans.c.device_id == device.id, _spans.c.end > first, _spans.c.start < last
+                )
+            )
+        ]
+        covered += [
+            Span(row.start, row.start + row.duration)
+            for row in conn.execute(
+                select(_events.c.start, _events.c.duration).where(
+                    _events.c.start >= first - QUARTER,
+                    _events.c.start < last,
+                    _events.c.device_id == device.id,
+                )
+            )
+        ]
+        holes = union(covered)
+        fresh: list[UsageEvent] = []
+        skipped = 0
+        for event in events:
+            if not holes:
+                fresh.append(event)
+                continue
+            pieces = subtract(Span(event.start, event.end), holes)
+            kept = sum(p.length for p in pieces)
+            skipped += event.duration - kept
+            fresh.extend(
+                UsageEvent(p.start, p.length, event.app, event.title, event.category, event.label) for p in pieces
+            )
+        rows, seconds = self._insert_events(conn, device, fresh, keep_titles)
+        self._add_ledger_span(conn, device, Span(first, last))
+        return ImportOutcome(device, rows, seconds, skipped)
+
+    def _add_ledger_span(self, conn: Connection, device: DeviceRecord, span: Span) -> None:
+        """Keep the ledger small: merge the new span with every span it touches."""
+        touching = conn.execute(
+            select(_spans.c.id, _spans.c.start, _spans.c.end).where(
+                _spans.c.device_id == device.id, _spans.c.end >= span.start, _spans.c.start <= span.end
+            )
+        ).all()
+        merged = union([span, *(Span(row.start, row.end) for row in touching)])
+        if touching:
+            conn.execute(delete(_spans).where(_spans.c.id.in_([row.id for row in touching])))
+        conn.execute(insert(_spans), [{"device_id": device.id, "start": s.start, "end": s.end} for s in merged])
+
+    # -- reading --------------------------------------------------------------------------------------------------
+
+    def day_usage(self, bounds: Sequence[int], device_ids: Sequence[int] | None = None) -> list[DayUsage]:
+        """Seconds per (day, category, label) for consecutive days [bounds[i], bounds[i+1]), in one snapshot."""
+        return self._read(lambda conn: self._day_usage(conn, bounds, device_ids))  # type: ignore[no-any-return]
+
+    def _day_usage(self, conn: Connection, bounds: Sequence[int], device_ids: Sequence[int] | None) -> list[DayUsage]:
+        days = len(bounds) - 1
+        # Bounds are inlined as integer literals so GROUP BY repeats the very same expression on every backend.
+        inner = bounds[1:-1]
+        day_expr: Any = (
+            case(
+                *((_events.c.start < literal_column(str(int(b))), literal_column(str(i))) for i, b in enumerate(inner)),
+                else_=literal_column(str(days - 1)),
+            )
+            if inner
+            else literal_column("0")
+        )
+        day = day_expr.label("day")
+        total = func.sum(_events.c.duration).label("seconds")
+        where = [_events.c.start >= bounds[0], _events.c.start < bounds[-1]]
+        if device_ids is not None:
+            where.append(_events.c.device_id.in_(device_ids))
+        stmt = (
+            select(day, _windows.c.category, _windows.c.label, total)
+            .select_from(_events.join(_windows, _events.c.window_id == _windows.c.id))
+            .where(*where)
+            .group_by(*([day] if inner else []), _windows.c.category, _windows.c.label)
+        )
+        sums: dict[tuple[int, str, str], int] = {}
+        for row in conn.execute(stmt):
+            sums[(row.day, row.category, row.label)] = int(row.seconds)
+        if any(b % QUARTER for b in bounds):
+            self._fix_crossings(conn, bounds, device_ids, sums)
+        return [DayUsage(d, Category(cat), label, seconds) for (d, cat, label), seconds in sums.items() if seconds > 0]
+
+    def _fix_crossings(
+        self,
+        conn: Connection,
+        bounds: Sequence[int],
+        device_ids: Sequence[int] | None,
+        sums: dict[tuple[int, str, str], int],
+    ) -> None:
+        """Exactness for zones whose midnight is not on the quarter grid (historical offsets only).
+
+        The main query counts an event wholly on the day it starts; move the part after each boundary it crosses.
+        """
+        crossing = or_(
+            *(
+                and_(
+                    _events.c.start >= b - QUARTER,
+                    _events.c.start < b,
+                    _events.c.start + _events.c.duration > b,
+                )
+                for b in bounds
+            )
+        )
+        where = [crossing]
+        if device_ids is not None:
+            where.append(_events.c.device_id.in_(device_ids))
+        stmt = (
+            select(_events.c.start, _events.c.duration, _windows.c.category, _windows.c.label)
+            .select_from(_events.join(_windows, _events.c.window_id == _windows.c.id))
+            .where(*where)
+        )
+        days = len(bounds) - 1
+        for row in conn.execute(stmt):
+            start, end = row.start, row.start + row.duration
+            for d in range(days):
+                lo, hi = bounds[d], bounds[d + 1]
+                if lo <= start < hi:  # counted wholly here by the main query
+                    sums[(d, row.category, row.label)] = sums.get((d, row.category, row.label), 0) - row.duration
+                overlap = min(end, hi) - max(start, lo)
+                if overlap > 0:
+                    sums[(d, row.category, row.label)] = sums.get((d, row.category, row.label), 0) + overlap
+
+    def category_totals(self, start: int, end: int, device_ids: Sequence[int] | None = None) -> dict[Category, int]:
+        """Seconds per category in [start, end)."""
+        totals = dict.fromkeys(Category, 0)
+        for usage in self.day_usage([start, end], device_ids):
+            totals[usage.category] += usage.seconds
+        return totals
+
+    def extent(self) -> tuple[int, int] | None:
+        """The first start and last end of all events, or None when there are none."""
+        row = self._read(
+            lambda conn: conn.execute(
+                select(func.min(_events.c.start), func.max(_events.c.start + _events.c.duration))
+            ).one()
+        )
+        return None if row[0] is None else (int(row[0]), int(row[1]))
+
+    def event_count(self) -> int:
+        return int(self._read(lambda conn: conn.execute(select(func.count()).select_from(_events)).scalar_one()))
+
+    def iter_events(self, start: int | None = None, end: int | None = None) -> Iterator[StoredEvent]:
+        """Events in [start, end) by start time; contiguous pieces of one window on one device are joined."""
+        where = []
+        if start is not None:
+            where.append(_events.c.start >= start)
+        if end is not None:
+            where.append(_events.c.start < end)
+        stmt = (
+            select(
+                _events.c.start,
+                _events.c.duration,
+                _events.c.window_id,
+                _devices.c.uid,
+                _apps.c.name.label("app"),
+                _titles.c.text.label("title"),
+                _windows.c.category,
+                _windows.c.label,
+            )
+            .select_from(
+                _events.join(_windows, _events.c.window_id == _windows.c.id)
+                .join(_apps, _windows.c.app_id == _apps.c.id)
+                .outerjoin(_titles, _windows.c.title_id == _titles.c.id)
+                .join(_devices, _events.c.device_id == _devices.c.id)
+            )
+            .where(*where)
+            .order_by(_events.c.start, _events.c.device_id)
+        )
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                open_by_device: dict[str, tuple[Any, int]] = {}
+                for row in conn.execute(stmt).yield_per(5000):
+                    held = open_by_device.get(row.uid)
+                    if held is not None:
+                        first, held_end = held
+                        if first.window_id == row.window_id and held_end == row.start:
+                            open_by_device[row.uid] = (first, row.start + row.duration)
+                            continue
+                        yield self._stored(first, held_end)
+                    open_by_device[row.uid] = (row, row.start + row.duration)
+                for first, held_end in sorted(open_by_device.values(), key=lambda item: item[0].start):
+                    yield self._stored(first, held_end)
+        except DBAPIError as exc:
+            raise translate_error(exc, self.where) from exc
+
+    @staticmethod
+    def _stored(row: Any, end: int) -> StoredEvent:
+        return StoredEvent(row.start, end - row.start, row.uid, row.app, row.title, Category(row.category), row.label)
+
+    # -- forgetting -----------------------------------------------------------------------------------------------
+
+    def forget(self, start: int, end: int) -> int:
+        """Delete every device's history in [start, end) exactly, and the titles nothing refers to any more."""
+
+        def work(conn: Connection) -> int:
+            # Pieces that stick out of the period keep their parts outside it (only happens off the quarter grid).
+            period = Span(start, end)
+            stick_out = conn.execute(
+                select(_events).where(
+                    _events.c.start >= start - QUARTER,
+                    _events.c.start < end,
+                    or_(_events.c.start < start, _events.c.start + _events.c.duration > end),
+                )
+            ).all()
+            for row in stick_out:
+                conn.execute(delete(_events).where(_events.c.start == row.start, _events.c.device_id == row.device_id))
+                for part in subtract(Span(row.start, row.start + row.duration), [period]):
+                    conn.execute(
+                        insert(_events).values(
+                            start=part.start,
+                            device_id=row.device_id,
+                            duration=part.length,
+                            window_id=row.window_id,
+                        )
+                    )
+            removed = conn.execute(delete(_events).where(_events.c.start >= start, _events.c.start < end)).rowcount
+            self._drop_orphans(conn)
+            return int(removed)
+
+        result: int = self._write(work)
+        self._lookups = None
+        self._scrub()
+        return result
+
+    def _scrub(self) -> None:
+        try:
+            scrub_after_delete(self._engine)
+        except DBAPIError as exc:
+            raise translate_error(exc, self.where) from exc
+
+    def forget_all(self) -> int:
+        """Delete all history, the import ledger and every stored app and title; devices and settings stay."""
+
+        def work(conn: Connection) -> int:
+            removed = conn.execute(delete(_events)).rowcount
+            conn.execute(delete(_spans))
+            self._drop_orphans(conn)
+            return int(removed)
+
+        result: int = self._write(work)
+        self._lookups = None
+        self._scrub()
+        return result
+
+    @staticmethod
+    def _drop_orphans(conn: Connection) -> None:
+        conn.execute(delete(_windows).where(_windows.c.id.not_in(select(_events.c.window_id).distinct())))
+        conn.execute(
+            delete(_titles).where(
+                _titles.c.id.not_in(select(_windows.c.title_id).where(_windows.c.title_id.is_not(None)))
+            )
+        )
+        conn.execute(delete(_apps).where(_apps.c.id.not_in(select(_windows.c.app_id))))
+
+    # -- re-categorising ------------------------------------------------------------------------------------------
+
+    def recategorise(self, categorise: Categorise) -> int:
+        """Apply the current rules to all stored history; returns how many windows changed.
+
+        A window whose title was kept out changes only when the rules decide by app alone (not "other").
+        """
+
+        def work(conn: Connection) -> int:
+            rows = conn.execute(
+                select(_windows.c.id, _windows.c.category, _windows.c.label, _apps.c.name, _titles.c.text).select_from(
+                    _windows.join(_apps, _windows.c.app_id == _apps.c.id).outerjoin(
+                        _titles, _windows.c.title_id == _titles.c.id
+                    )
+                )
+            ).all()
+            changed = 0
+            for row in rows:
+                category, label = categorise(row.name, row.text)
+                if row.text is None and category is Category.OTHER:
+                    continue
+                if (category.value, label) != (row.category, row.label):
+                    conn.execute(
+                        update(_windows).where(_windows.c.id == row.id).values(category=category.value, label=label)
+                    )
+                    changed += 1
+            return changed
+
+        result: int = self._write(work)
+        self._lookups = None
+        return result
