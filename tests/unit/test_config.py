@@ -535,9 +535,7 @@ def test_idle_after_refuses_durations_out_of_range(settings_file: Path, typed: s
     assert not settings_file.exists()
 
 
-_PROPERTY = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+_PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @_PROPERTY

@@ -56,9 +56,7 @@ def test_tz_pointing_at_a_link_to_a_zone_file(tmp_path: Path) -> None:
     assert zone_name(system_time_zone({"TZ": f":{link}"})) == "Pacific/Auckland"
 
 
-@pytest.mark.parametrize(
-    "tz", ["CET-1CEST,M3.5.0,M10.5.0/3", "CET-1CEST", "IST-5:30", "XYZ-15", "/no/such/file"]
-)
+@pytest.mark.parametrize("tz", ["CET-1CEST,M3.5.0,M10.5.0/3", "CET-1CEST", "IST-5:30", "XYZ-15", "/no/such/file"])
 def test_tz_without_an_iana_name_falls_back_to_the_system_files(tz: str) -> None:
     assert system_time_zone({"TZ": tz}) == system_time_zone({})
 

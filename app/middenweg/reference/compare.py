@@ -155,9 +155,7 @@ def _caveat(primary: ReferenceFigure | None) -> str:
             )
         )
     parts.append(
-        _("{source} counted {metric}.").format(
-            source=SCP_MEDIA_TIJD_2018.name, metric=_(SCP_MEDIA_TIJD_2018.metric)
-        )
+        _("{source} counted {metric}.").format(source=SCP_MEDIA_TIJD_2018.name, metric=_(SCP_MEDIA_TIJD_2018.metric))
     )
     parts.append(_("So the comparison is context, not a target."))
     return " ".join(parts)

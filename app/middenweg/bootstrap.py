@@ -1,0 +1,107 @@
+"""The composition root: builds settings, language, time zone, storage and rules once and hands them down.
+
+Nothing here runs at import time; ``Context`` opens the database and reads the rules only when first asked, so
+``middenweg --version`` or ``config get`` never touch the database.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from middenweg import i18n
+from middenweg.clock import Clock, SystemClock
+from middenweg.config import Settings, load_settings_with_warnings
+from middenweg.domain.categories import Category
+from middenweg.domain.events import DeviceKind
+from middenweg.paths import Paths
+from middenweg.rules import RuleProblem, RuleSet, load_rules
+from middenweg.storage.records import DeviceRecord, DeviceSpec
+from middenweg.storage.store import Categorise, Store
+from middenweg.timezone import resolve_time_zone, zone_name
+
+RULES_FINGERPRINT_KEY = "rules_fingerprint"
+
+
+@dataclass
+class Context:
+    """What one run of Middenweg works with. Build it with ``Context.create``."""
+
+    paths: Paths
+    settings: Settings
+    settings_warnings: list[str]
+    clock: Clock
+    environ: Mapping[str, str]
+    _store: Store | None = field(default=None, repr=False)
+    _rules: tuple[RuleSet, list[RuleProblem]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, environ: Mapping[str, str] | None = None, clock: Clock | None = None) -> Context:
+        env = dict(os.environ if environ is None else environ)
+        paths = Paths.from_environment(env)
+        settings, warnings = load_settings_with_warnings(paths.settings_file)
+        i18n.activate(i18n.resolve_language(settings.language, env))
+        return cls(paths, settings, warnings, clock or SystemClock(), env)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return resolve_time_zone(self.settings.time_zone, self.environ)
+
+    @property
+    def tz_name(self) -> str:
+        return zone_name(self.tz)
+
+    @property
+    def keep_titles(self) -> bool:
+        return self.settings.titles == "keep"
+
+    def rules(self) -> tuple[RuleSet, list[RuleProblem]]:
+        if self._rules is None:
+            self._rules = load_rules(self.paths.rules_file)
+        return self._rules
+
+    def store(self) -> Store:
+        """The database, opened (and migrated) on first use; history follows the current rules."""
+        if self._store is None:
+            self.paths.ensure()
+            store = Store.open(self.paths.database_file)
+            try:
+                self._sync_rules(store)
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
+        return self._store
+
+    def _sync_rules(self, store: Store) -> None:
+        ruleset, _problems = self.rules()
+        if store.get_meta(RULES_FINGERPRINT_KEY) != ruleset.fingerprint:
+            store.recategorise(categoriser(ruleset))
+            store.set_meta(RULES_FINGERPRINT_KEY, ruleset.fingerprint)
+
+    def local_device(self) -> DeviceRecord:
+        """This computer, found by its host name; its display name comes from the settings."""
+        store = self.store()
+        host = socket.gethostname()
+        device = store.ensure_device(DeviceSpec(host, self.settings.device_name or host, DeviceKind.COMPUTER))
+        if device.name != self.settings.device_name and self.settings.device_name:
+            store.rename_device(device.uid, self.settings.device_name)
+        return device
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def categoriser(ruleset: RuleSet) -> Categorise:
+    """Adapt a RuleSet to the (category, label) callable that storage re-categorises with."""
+
+    def categorise(app: str, title: str | None) -> tuple[Category, str]:
+        result = ruleset.classify(app, title)
+        return result.category, result.label
+
+    return categorise

@@ -1,0 +1,358 @@
+"""The command line: the scripting interface of Middenweg and the harness of its end-to-end tests.
+
+Every failure a person can cause (bad settings, rules, database, import file, arguments) ends in one clear message
+on stderr and a non-zero exit, never a traceback; unexpected errors are written to the log folder instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, NoReturn
+
+from middenweg import __version__, i18n
+from middenweg.bootstrap import Context
+from middenweg.config import CONFIG_KEYS, SettingsError, get_value, list_values, load_settings, set_value
+from middenweg.domain.weeks import IsoWeek, WeekFormatError
+from middenweg.i18n import _, ngettext
+from middenweg.interchange.errors import Error as InterchangeError
+from middenweg.paths import Paths
+from middenweg.storage.errors import StorageError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem with what the user asked for, shown as it is."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, _("{prog}: error: {message}\n").format(prog=self.prog, message=message))
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20").format(text=text)
+        ) from None
+
+
+def _iso_week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except WeekFormatError:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W44").format(text=text)
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="middenweg",
+        description=_("Middenweg: see how much time social and messaging apps take, and keep phone-free evenings."),
+    )
+    parser.add_argument("--version", action="version", version=f"middenweg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
+
+    report = sub.add_parser("report", help=_("show a week's social and messaging time"))
+    report.add_argument("--week", type=_iso_week, help=_("ISO week such as 2026-W44 (default: this week)"))
+    report.add_argument("--json", action="store_true", help=_("print JSON (schema in README)"))
+
+    config = sub.add_parser("config", help=_("read and change settings"))
+    config_sub = config.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
+    get = config_sub.add_parser("get", help=_("print one setting"))
+    get.add_argument("key", choices=CONFIG_KEYS, metavar=_("KEY"))
+    setp = config_sub.add_parser("set", help=_("change one setting"))
+    setp.add_argument("key", choices=CONFIG_KEYS, metavar=_("KEY"))
+    setp.add_argument("value", metavar=_("VALUE"))
+    listp = config_sub.add_parser("list", help=_("print every setting"))
+    listp.add_argument("--json", action="store_true", help=_("print JSON"))
+    config_sub.add_parser("path", help=_("print where settings, data and logs are kept"))
+
+    imp = sub.add_parser("import", help=_("import history from another program or a Middenweg export"))
+    imp_sub = imp.add_subparsers(dest="source", metavar=_("SOURCE"), required=True, parser_class=_Parser)
+    aw = imp_sub.add_parser("activitywatch", help=_('an ActivityWatch export ("Export all buckets")'))
+    aw.add_argument("file", type=Path, metavar=_("FILE"))
+    mw = imp_sub.add_parser("middenweg", help=_("a JSON file made by `middenweg export --format json`"))
+    mw.add_argument("file", type=Path, metavar=_("FILE"))
+
+    exp = sub.add_parser("export", help=_("write all events as CSV or JSON"))
+    exp.add_argument("--format", choices=("csv", "json"), default="csv", help=_("file format (default: csv)"))
+    exp.add_argument("--from", dest="first", type=_iso_date, metavar=_("DATE"), help=_("first local day"))
+    exp.add_argument("--to", dest="last", type=_iso_date, metavar=_("DATE"), help=_("last local day"))
+    exp.add_argument("--output", type=Path, metavar=_("FILE"), help=_("write here instead of standard output"))
+
+    forget = sub.add_parser("forget", help=_("delete history"))
+    which = forget.add_mutually_exclusive_group(required=True)
+    which.add_argument("--day", type=_iso_date, metavar=_("DATE"), help=_("delete one local day"))
+    which.add_argument("--all", action="store_true", help=_("delete all history"))
+    forget.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+
+    rules = sub.add_parser("rules", help=_("check the categorisation rules"))
+    rules_sub = rules.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
+    rules_sub.add_parser("check", help=_("report problems in rules.toml"))
+    test = rules_sub.add_parser("test", help=_("show how a window would be categorised"))
+    test.add_argument("app", metavar=_("APP"))
+    test.add_argument("title", nargs="?", metavar=_("TITLE"))
+    return parser
+
+
+# -- commands ------------------------------------------------------------------------------------------------------
+
+
+def _warn(message: str) -> None:
+    print(_("Warning: {message}").format(message=message), file=sys.stderr)
+
+
+def _context() -> Context:
+    ctx = Context.create()
+    for warning in ctx.settings_warnings:
+        _warn(warning)
+    return ctx
+
+
+def _rule_warnings(ctx: Context) -> None:
+    for problem in ctx.rules()[1]:
+        _warn(str(problem))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from middenweg.cli_text import render_report
+    from middenweg.history import current_week, weekly_report
+
+    ctx = _context()
+    try:
+        store = ctx.store()
+        _rule_warnings(ctx)
+        tz = ctx.tz
+        week = getattr(args, "week", None) or current_week(ctx.clock.time(), tz)
+        report = weekly_report(store, week, tz, ctx.settings.age_group)
+    finally:
+        ctx.close()
+    if getattr(args, "json", False):
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(report))
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    paths = Paths.from_environment()
+    if args.action == "path":
+        print(_("Settings: {path}").format(path=paths.settings_file))
+        print(_("Rules:    {path}").format(path=paths.rules_file))
+        print(_("Data:     {path}").format(path=paths.database_file))
+        print(_("Logs:     {path}").format(path=paths.log_dir))
+        return EXIT_OK
+    if args.action == "set":
+        paths.ensure()
+        set_value(paths.settings_file, args.key, args.value)
+        settings = load_settings(paths.settings_file)
+        print(_("{key} = {value}").format(key=args.key, value=get_value(settings, args.key)))
+        return EXIT_OK
+    settings = load_settings(paths.settings_file)
+    if args.action == "get":
+        print(get_value(settings, args.key))
+    elif args.json:
+        print(json.dumps({key: value for key, value, _help in list_values(settings)}, ensure_ascii=False, indent=2))
+    else:
+        for key, value, help_text in list_values(settings):
+            print(f"{key:<14} {value:<24} {help_text}")
+    return EXIT_OK
+
+
+class _ProgressLine:
+    """A one-line percentage on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, label: str, stream: IO[str]) -> None:
+        self.label, self.stream, self.last = label, stream, -1
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 if total <= 0 else done * 100 // total
+        if self.enabled and percent != self.last:
+            self.last = percent
+            self.stream.write(f"\r{self.label} {percent}%")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self.last >= 0:
+            self.stream.write("\n")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from middenweg.history import import_activitywatch, import_middenweg
+    from middenweg.reference.compare import format_duration
+
+    ctx = _context()
+    try:
+        store = ctx.store()
+        if args.source == "activitywatch":
+            ruleset = ctx.rules()[0]
+            _rule_warnings(ctx)
+            progress = _ProgressLine(_("Reading {name}…").format(name=args.file.name), sys.stderr)
+            try:
+                result = import_activitywatch(store, args.file, ruleset, keep_titles=ctx.keep_titles, progress=progress)
+            finally:
+                progress.finish()
+        else:
+            result = import_middenweg(store, args.file, keep_titles=ctx.keep_titles)
+    finally:
+        ctx.close()
+    if not result.outcomes:
+        print(_("{file} holds no window activity to import; nothing was changed.").format(file=args.file))
+        return EXIT_OK
+    for outcome in result.outcomes:
+        kind = _("phone") if outcome.device.kind.value == "phone" else _("computer")
+        line = _("{device} ({kind}): added {added}").format(
+            device=outcome.device.name, kind=kind, added=format_duration(outcome.added_seconds)
+        )
+        if outcome.skipped_seconds:
+            line += _("; skipped {skipped} already recorded").format(skipped=format_duration(outcome.skipped_seconds))
+        print(line)
+    events = sum(o.added_events for o in result.outcomes)
+    print(ngettext("Imported {n} event.", "Imported {n} events.", events).format(n=events))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from middenweg.history import export_history
+
+    if args.first and args.last and args.last < args.first:
+        raise UserError(_("--to ({last}) is before --from ({first}).").format(last=args.last, first=args.first))
+    ctx = _context()
+    try:
+        store = ctx.store()
+        if args.output is None:
+            export_history(store, sys.stdout, args.format, ctx.tz, args.first, args.last, ctx.clock.time())
+            return EXIT_OK
+        tmp = args.output.with_name(args.output.name + ".part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "w", encoding="utf-8", newline="") as out:
+                count = export_history(store, out, args.format, ctx.tz, args.first, args.last, ctx.clock.time())
+            os.replace(tmp, args.output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserError(
+                _("Cannot write {path}: {problem}.").format(path=args.output, problem=exc.strerror or exc)
+            ) from exc
+    finally:
+        ctx.close()
+    print(
+        ngettext("Wrote {n} event to {path}.", "Wrote {n} events to {path}.", count).format(n=count, path=args.output)
+    )
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise UserError(_("{question} Add --yes to confirm when not running in a terminal.").format(question=question))
+    answer = input(question + " " + _("[y/N]") + " ").strip().lower()
+    return answer in (_("y"), _("yes"), "y", "yes")
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from middenweg.history import forget_days
+
+    if args.all:
+        question = _("Delete ALL history from Middenweg? This cannot be undone.")
+    else:
+        question = _("Delete the history of {day}? This cannot be undone.").format(day=args.day.isoformat())
+    if not args.yes and not _confirm(question):
+        print(_("Nothing was deleted."))
+        return EXIT_OK
+    ctx = _context()
+    try:
+        store = ctx.store()
+        removed = store.forget_all() if args.all else forget_days(store, ctx.tz, args.day, args.day)
+    finally:
+        ctx.close()
+    print(ngettext("Deleted {n} event.", "Deleted {n} events.", removed).format(n=removed))
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    ctx = _context()
+    ruleset, problems = ctx.rules()
+    if args.action == "check":
+        for problem in problems:
+            print(str(problem), file=sys.stderr)
+        if problems:
+            return EXIT_ERROR
+        print(_("{path}: no problems.").format(path=ctx.paths.rules_file))
+        return EXIT_OK
+    _rule_warnings(ctx)
+    result = ruleset.classify(args.app, args.title)
+    print(_("{category} ({label})").format(category=result.category.value, label=result.label))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "report": cmd_report,
+    "config": cmd_config,
+    "import": cmd_import,
+    "export": cmd_export,
+    "forget": cmd_forget,
+    "rules": cmd_rules,
+}
+
+
+def _activate_language() -> None:
+    """Speak the user's language from the first message on, even when the settings file is broken."""
+    try:
+        setting = load_settings(Paths.from_environment().settings_file).language
+    except SettingsError:
+        setting = "system"
+    i18n.activate(i18n.resolve_language(setting))
+
+
+def _log_crash() -> Path | None:
+    try:
+        paths = Paths.from_environment()
+        paths.ensure()
+        log = paths.log_dir / "crash.log"
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(fd, "a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+        return log
+    except OSError:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _activate_language()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "report"
+    try:
+        return COMMANDS[command](args)
+    except (SettingsError, StorageError, InterchangeError, UserError) as exc:
+        print(_("middenweg: {message}").format(message=exc), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(_("middenweg: interrupted; nothing more was changed."), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `middenweg export | head`: the reader left; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # last resort: never show a traceback to a person
+        log = _log_crash()
+        where = _(" Details were written to {log}.").format(log=log) if log else ""
+        print(
+            _("middenweg: something went wrong ({problem}).{where}").format(problem=exc, where=where),
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

@@ -1,0 +1,71 @@
+"""How the CLI shows a weekly report and durations as text, in the active language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from middenweg.domain.categories import CATEGORY_ORDER, Category
+from middenweg.i18n import N_, _
+from middenweg.reference.compare import comparison_sentence
+from middenweg.reports.weekly import WeeklyReport
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (
+    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+)  # fmt: skip
+CATEGORY_NAMES = {
+    Category.SOCIAL: N_("Social"),
+    Category.MESSAGING: N_("Messaging"),
+    Category.OTHER: N_("Other"),
+}
+
+
+def short_date(day: date) -> str:
+    return f"{_(WEEKDAYS[day.weekday()])} {day.day} {_(MONTHS[day.month - 1])}"
+
+
+def hours_minutes(seconds: int) -> str:
+    """ "3:05" for 3 h 5 min; minutes are rounded to the nearest whole minute."""
+    minutes = (seconds + 30) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def signed_percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.0f}%"
+
+
+def render_report(report: WeeklyReport) -> str:
+    days = report.days
+    span = f"{short_date(days[0].date)} – {short_date(days[-1].date)} {days[-1].date.year}"
+    lines = [_("Week {week} · {span} · {zone}").format(week=report.week, span=span, zone=report.timezone), ""]
+    width = 16
+    header = _("hours:minutes").ljust(width) + "".join(_(CATEGORY_NAMES[c]).rjust(12) for c in CATEGORY_ORDER)
+    lines.append(header)
+    for day in days:
+        cells = "".join(hours_minutes(day.seconds.get(c)).rjust(12) for c in CATEGORY_ORDER)
+        lines.append(short_date(day.date).ljust(width) + cells)
+    lines.append("-" * len(header))
+    lines.append(
+        _("This week").ljust(width) + "".join(hours_minutes(report.totals.get(c)).rjust(12) for c in CATEGORY_ORDER)
+    )
+    lines.append(
+        _("Previous week").ljust(width)
+        + "".join(hours_minutes(report.previous_week_totals.get(c)).rjust(12) for c in CATEGORY_ORDER)
+    )
+    change = report.change_percent
+    lines.append(_("Change").ljust(width) + "".join(signed_percent(change[c.value]).rjust(12) for c in CATEGORY_ORDER))
+    lines.append("")
+    if report.top_apps:
+        lines.append(_("Top apps and sites"))
+        for category in CATEGORY_ORDER:
+            apps = [a for a in report.top_apps if a.category is category]
+            if apps:
+                listed = ", ".join(f"{a.label} {hours_minutes(a.seconds)}" for a in apps)
+                lines.append(f"  {_(CATEGORY_NAMES[category]).ljust(11)}{listed}")
+    else:
+        lines.append(_("Nothing recorded this week yet."))
+    lines.append("")
+    lines.append(comparison_sentence(report.reference, report.totals.online))
+    lines.append(report.reference.caveat)
+    return "\n".join(lines)
