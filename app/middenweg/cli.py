@@ -14,16 +14,18 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from middenweg import __version__, i18n
-from middenweg.bootstrap import Context
 from middenweg.config import CONFIG_KEYS, SettingsError, get_value, list_values, load_settings, set_value
 from middenweg.domain.weeks import IsoWeek, WeekFormatError
 from middenweg.i18n import _, ngettext
 from middenweg.interchange.errors import Error as InterchangeError
 from middenweg.paths import Paths
 from middenweg.storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from middenweg.bootstrap import Context
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -115,6 +117,8 @@ def _warn(message: str) -> None:
 
 
 def _context() -> Context:
+    from middenweg.bootstrap import Context  # storage and rules load only for commands that need them
+
     ctx = Context.create()
     for warning in ctx.settings_warnings:
         _warn(warning)

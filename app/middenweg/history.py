@@ -43,8 +43,7 @@ def weekly_report(store: Store, week: IsoWeek, tz: ZoneInfo, age_group: AgeGroup
     """The report of ``week`` in ``tz``: two aggregate queries, one for the week and one for the week before."""
     bounds = week_boundaries(week, tz)
     previous = week_boundaries(week.previous(), tz)
-    rows = store.day_usage(bounds)
-    previous_totals = store.category_totals(previous[0], previous[-1])
+    rows, previous_totals = store.week_and_totals(bounds, (previous[0], previous[-1]))
     return build_weekly_report(week, tz.key, rows, previous_totals, compare(age_group))
 
 
@@ -149,6 +148,6 @@ def weekly_totals(store: Store, last: IsoWeek, count: int, tz: ZoneInfo) -> list
     weeks = [last.shifted(-i) for i in range(count - 1, -1, -1)]
     bounds = [local_midnight(w.monday, tz) for w in weeks] + [local_midnight(last.shifted(1).monday, tz)]
     totals = [dict.fromkeys(("social", "messaging", "other"), 0) for _ in weeks]
-    for usage in store.day_usage(bounds):
+    for usage in store.day_totals(bounds):
         totals[usage.day][usage.category.value] += usage.seconds
     return list(zip(weeks, totals, strict=True))

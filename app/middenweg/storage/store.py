@@ -22,6 +22,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -357,36 +358,71 @@ class Store:
 
     def day_usage(self, bounds: Sequence[int], device_ids: Sequence[int] | None = None) -> list[DayUsage]:
         """Seconds per (day, category, label) for consecutive days [bounds[i], bounds[i+1]), in one snapshot."""
-        return self._read(lambda conn: self._day_usage(conn, bounds, device_ids))  # type: ignore[no-any-return]
+        rows: list[DayUsage] = self._read(lambda conn: self._day_usage(conn, bounds, device_ids, by_label=True))
+        return rows
 
-    def _day_usage(self, conn: Connection, bounds: Sequence[int], device_ids: Sequence[int] | None) -> list[DayUsage]:
-        days = len(bounds) - 1
-        # Bounds are inlined as integer literals so GROUP BY repeats the very same expression on every backend.
+    def day_totals(self, bounds: Sequence[int], device_ids: Sequence[int] | None = None) -> list[DayUsage]:
+        """Seconds per (day, category) only (``label`` is ""): cheaper, for many days at once (a year view)."""
+        rows: list[DayUsage] = self._read(lambda conn: self._day_usage(conn, bounds, device_ids, by_label=False))
+        return rows
+
+    def category_totals(self, start: int, end: int, device_ids: Sequence[int] | None = None) -> dict[Category, int]:
+        """Seconds per category in [start, end)."""
+        rows: list[DayUsage] = self._read(lambda conn: self._day_usage(conn, [start, end], device_ids, by_label=False))
+        return self._totals(rows)
+
+    def week_and_totals(
+        self, bounds: Sequence[int], before: tuple[int, int], device_ids: Sequence[int] | None = None
+    ) -> tuple[list[DayUsage], dict[Category, int]]:
+        """A week's day usage and the totals of another period, read from ONE snapshot (no half-written state)."""
+
+        def work(conn: Connection) -> tuple[list[DayUsage], dict[Category, int]]:
+            days = self._day_usage(conn, bounds, device_ids, by_label=True)
+            totals = self._totals(self._day_usage(conn, list(before), device_ids, by_label=False))
+            return days, totals
+
+        result: tuple[list[DayUsage], dict[Category, int]] = self._read(work)
+        return result
+
+    @staticmethod
+    def _totals(rows: list[DayUsage]) -> dict[Category, int]:
+        totals = dict.fromkeys(Category, 0)
+        for usage in rows:
+            totals[usage.category] += usage.seconds
+        return totals
+
+    def _day_usage(
+        self, conn: Connection, bounds: Sequence[int], device_ids: Sequence[int] | None, *, by_label: bool
+    ) -> list[DayUsage]:
+        slots = len(bounds) - 1
         inner = bounds[1:-1]
-        day_expr: Any = (
-            case(
-                *((_events.c.start < literal_column(str(int(b))), literal_column(str(i))) for i, b in enumerate(inner)),
-                else_=literal_column(str(days - 1)),
-            )
-            if inner
-            else literal_column("0")
+        # Bounds are bound parameters, so one compiled statement serves every week; GROUP BY 1 (the slot's
+        # position in the select list) keeps the grouping portable without repeating the parameters.
+        slot: Any = (
+            case(*((_events.c.start < b, i) for i, b in enumerate(inner)), else_=slots - 1) if inner else literal(0)
         )
-        day = day_expr.label("day")
-        total = func.sum(_events.c.duration).label("seconds")
+        columns: list[Any] = [slot.label("day"), _windows.c.category]
+        group: list[Any] = [literal_column("1")] if inner else []
+        group.append(_windows.c.category)
+        if by_label:
+            columns.append(_windows.c.label)
+            group.append(_windows.c.label)
+        columns.append(func.sum(_events.c.duration).label("seconds"))
         where = [_events.c.start >= bounds[0], _events.c.start < bounds[-1]]
         if device_ids is not None:
             where.append(_events.c.device_id.in_(device_ids))
         stmt = (
-            select(day, _windows.c.category, _windows.c.label, total)
+            select(*columns)
             .select_from(_events.join(_windows, _events.c.window_id == _windows.c.id))
             .where(*where)
-            .group_by(*([day] if inner else []), _windows.c.category, _windows.c.label)
+            .group_by(*group)
         )
         sums: dict[tuple[int, str, str], int] = {}
         for row in conn.execute(stmt):
-            sums[(row.day, row.category, row.label)] = int(row.seconds)
+            key = (int(row.day), row.category, row.label if by_label else "")
+            sums[key] = int(row.seconds)
         if any(b % QUARTER for b in bounds):
-            self._fix_crossings(conn, bounds, device_ids, sums)
+            self._fix_crossings(conn, bounds, device_ids, sums, by_label)
         return [DayUsage(d, Category(cat), label, seconds) for (d, cat, label), seconds in sums.items() if seconds > 0]
 
     def _fix_crossings(
@@ -395,6 +431,7 @@ class Store:
         bounds: Sequence[int],
         device_ids: Sequence[int] | None,
         sums: dict[tuple[int, str, str], int],
+        by_label: bool,
     ) -> None:
         """Exactness for zones whose midnight is not on the quarter grid (historical offsets only).
 
@@ -402,11 +439,7 @@ class Store:
         """
         crossing = or_(
             *(
-                and_(
-                    _events.c.start >= b - QUARTER,
-                    _events.c.start < b,
-                    _events.c.start + _events.c.duration > b,
-                )
+                and_(_events.c.start >= b - QUARTER, _events.c.start < b, _events.c.start + _events.c.duration > b)
                 for b in bounds
             )
         )
@@ -421,20 +454,15 @@ class Store:
         days = len(bounds) - 1
         for row in conn.execute(stmt):
             start, end = row.start, row.start + row.duration
+            label = row.label if by_label else ""
             for d in range(days):
                 lo, hi = bounds[d], bounds[d + 1]
+                key = (d, row.category, label)
                 if lo <= start < hi:  # counted wholly here by the main query
-                    sums[(d, row.category, row.label)] = sums.get((d, row.category, row.label), 0) - row.duration
+                    sums[key] = sums.get(key, 0) - row.duration
                 overlap = min(end, hi) - max(start, lo)
                 if overlap > 0:
-                    sums[(d, row.category, row.label)] = sums.get((d, row.category, row.label), 0) + overlap
-
-    def category_totals(self, start: int, end: int, device_ids: Sequence[int] | None = None) -> dict[Category, int]:
-        """Seconds per category in [start, end)."""
-        totals = dict.fromkeys(Category, 0)
-        for usage in self.day_usage([start, end], device_ids):
-            totals[usage.category] += usage.seconds
-        return totals
+                    sums[key] = sums.get(key, 0) + overlap
 
     def extent(self) -> tuple[int, int] | None:
         """The first start and last end of all events, or None when there are none."""
