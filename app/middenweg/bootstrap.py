@@ -18,6 +18,7 @@ from middenweg.config import Settings, load_settings_with_warnings
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind
 from middenweg.paths import Paths
+from middenweg.privacy import TitlePolicy
 from middenweg.rules import RuleProblem, RuleSet, load_rules
 from middenweg.storage.records import DeviceRecord, DeviceSpec
 from middenweg.storage.store import Categorise, Store
@@ -55,8 +56,8 @@ class Context:
         return zone_name(self.tz)
 
     @property
-    def keep_titles(self) -> bool:
-        return self.settings.titles == "keep"
+    def title_policy(self) -> TitlePolicy:
+        return TitlePolicy(self.settings.titles)
 
     def rules(self) -> tuple[RuleSet, list[RuleProblem]]:
         if self._rules is None:

@@ -206,11 +206,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             _rule_warnings(ctx)
             progress = _ProgressLine(_("Reading {name}…").format(name=args.file.name), sys.stderr)
             try:
-                result = import_activitywatch(store, args.file, ruleset, keep_titles=ctx.keep_titles, progress=progress)
+                result = import_activitywatch(store, args.file, ruleset, policy=ctx.title_policy, progress=progress)
             finally:
                 progress.finish()
         else:
-            result = import_middenweg(store, args.file, keep_titles=ctx.keep_titles)
+            result = import_middenweg(store, args.file, policy=ctx.title_policy)
     finally:
         ctx.close()
     if not result.outcomes:

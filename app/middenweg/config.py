@@ -367,13 +367,16 @@ _KEYS: tuple[_Key, ...] = (
     ),
     _ChoiceKey(
         name="titles",
-        help=N_('"keep" stores window titles; "drop" keeps them out of the database entirely.'),
+        help=N_('Which window titles are stored: "social-only" (social and messaging windows), "all" or "none".'),
         doc=(
-            'Window titles: "keep" stores them so you can see which chat or page took the\n'
-            'time; "drop" keeps them out of the database entirely (only the app is stored).'
+            "Which window titles are stored. Titles are always used, in memory, to recognise\n"
+            'a social site in a browser tab. "social-only" stores them only for social and\n'
+            'messaging windows (which chat or site took the time); "all" stores every title;\n'
+            '"none" keeps titles out of the database entirely (only the app is stored).\n'
+            "Password managers and private browser windows never have their titles stored."
         ),
-        choices=("keep", "drop"),
-        default_choice="keep",
+        choices=("social-only", "all", "none"),
+        default_choice="social-only",
     ),
     _DeviceNameKey(
         name="device_name",

@@ -7,7 +7,7 @@ parsing: callers show the results.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -26,6 +26,7 @@ from middenweg.interchange.middenweg_format import (
     write_csv,
     write_json,
 )
+from middenweg.privacy import TitlePolicy, stored_title
 from middenweg.reference.compare import compare
 from middenweg.reports.weekly import WeeklyReport, build_weekly_report
 from middenweg.rules import Classification, RuleSet
@@ -47,16 +48,20 @@ def weekly_report(store: Store, week: IsoWeek, tz: ZoneInfo, age_group: AgeGroup
     return build_weekly_report(week, tz.key, rows, previous_totals, compare(age_group))
 
 
-def classify_all(ruleset: RuleSet, activities: tuple[WindowActivity, ...]) -> list[UsageEvent]:
-    """Categorise activities, asking the rules once per distinct (app, title)."""
-    seen: dict[tuple[str, str | None], Classification] = {}
+def classify_all(
+    ruleset: RuleSet, activities: tuple[WindowActivity, ...], policy: TitlePolicy = TitlePolicy.ALL
+) -> list[UsageEvent]:
+    """Categorise activities (asking the rules once per distinct window) and keep titles only as ``policy`` allows."""
+    seen: dict[tuple[str, str | None], tuple[Classification, str | None]] = {}
     events = []
     for a in activities:
         key = (a.app, a.title)
         found = seen.get(key)
         if found is None:
-            found = seen[key] = ruleset.classify(a.app, a.title)
-        events.append(UsageEvent(a.start, a.duration, a.app, a.title, found.category, found.label))
+            result = ruleset.classify(a.app, a.title)
+            found = seen[key] = (result, stored_title(a.app, a.title, result.category, policy))
+        result, title = found
+        events.append(UsageEvent(a.start, a.duration, a.app, title, result.category, result.label))
     return events
 
 
@@ -78,7 +83,7 @@ def import_activitywatch(
     path: Path,
     ruleset: RuleSet,
     *,
-    keep_titles: bool,
+    policy: TitlePolicy,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read, categorise and store an ActivityWatch export in one transaction."""
@@ -89,14 +94,14 @@ def import_activitywatch(
             raise
         raise ImportFormatError(_("{file}: {message}").format(file=path, message=exc)) from exc
     batches = [
-        ImportBatch(aw_device(host.hostname, host.kind), classify_all(ruleset, host.activities))
+        ImportBatch(aw_device(host.hostname, host.kind), classify_all(ruleset, host.activities, policy))
         for host in export.hosts
     ]
-    outcomes = store.import_batches(batches, keep_titles=keep_titles)
+    outcomes = store.import_batches(batches)
     return ImportResult(export, outcomes)
 
 
-def import_middenweg(store: Store, path: Path, *, keep_titles: bool) -> ImportResult:
+def import_middenweg(store: Store, path: Path, *, policy: TitlePolicy) -> ImportResult:
     """Import a Middenweg JSON export: devices keep their uid, events keep their category and label."""
     try:
         raw = path.read_bytes()
@@ -105,8 +110,14 @@ def import_middenweg(store: Store, path: Path, *, keep_titles: bool) -> ImportRe
             _("{path} cannot be read: {problem}. Nothing was imported.").format(path=path, problem=exc.strerror or exc)
         ) from exc
     data = parse_middenweg_export(raw, str(path))
-    batches = [ImportBatch(DeviceSpec(d.host_key, d.name, d.kind, uid=d.uid), data.events[d.uid]) for d in data.devices]
-    return ImportResult(None, store.import_batches(batches, keep_titles=keep_titles))
+    batches = [
+        ImportBatch(
+            DeviceSpec(d.host_key, d.name, d.kind, uid=d.uid),
+            [replace(e, title=stored_title(e.app, e.title, e.category, policy)) for e in data.events[d.uid]],
+        )
+        for d in data.devices
+    ]
+    return ImportResult(None, store.import_batches(batches))
 
 
 def date_range(tz: ZoneInfo, first: date | None, last: date | None) -> tuple[int | None, int | None]:

@@ -55,7 +55,7 @@ def test_a_missing_file_gives_the_defaults_and_is_not_created(settings_file: Pat
     assert loaded.time_zone == "system"
     assert loaded.language == "system"
     assert loaded.idle_after == 180
-    assert loaded.titles == "keep"
+    assert loaded.titles == "social-only"
     assert loaded.device_name == socket.gethostname()
     assert not settings_file.exists()
     assert not settings_file.parent.exists()
@@ -65,8 +65,8 @@ def test_an_empty_file_and_a_file_without_schema_version_are_version_one(setting
     write(settings_file, "")
     assert load_settings(settings_file) == Settings.defaults()
 
-    write(settings_file, 'titles = "drop"\n')
-    assert load_settings(settings_file).titles == "drop"
+    write(settings_file, 'titles = "none"\n')
+    assert load_settings(settings_file).titles == "none"
 
 
 def test_a_hand_written_file_is_read(settings_file: Path) -> None:
@@ -77,7 +77,7 @@ def test_a_hand_written_file_is_read(settings_file: Path) -> None:
         'time_zone = "America/New_York"\n'
         'language = "nl"\n'
         "idle_after = 300\n"
-        'titles = "drop"\n'
+        'titles = "none"\n'
         'device_name = "Werkplek"\n',
     )
 
@@ -87,7 +87,7 @@ def test_a_hand_written_file_is_read(settings_file: Path) -> None:
         time_zone="America/New_York",
         language="nl",
         idle_after=300,
-        titles="drop",
+        titles="none",
         device_name="Werkplek",
     )
 
@@ -104,9 +104,9 @@ def test_prefer_not_to_say_is_an_answer_and_absent_is_not(settings_file: Path) -
 
 
 def test_a_byte_order_mark_from_windows_notepad_is_accepted(settings_file: Path) -> None:
-    write(settings_file, b'\xef\xbb\xbftitles = "drop"\n')
+    write(settings_file, b'\xef\xbb\xbftitles = "none"\n')
 
-    assert load_settings(settings_file).titles == "drop"
+    assert load_settings(settings_file).titles == "none"
 
 
 # --- set / get / list
@@ -126,8 +126,8 @@ ROUND_TRIPS = [
     ("idle-after", "240", "240"),
     ("idle-after", "3m", "180"),
     ("idle-after", "1m30s", "90"),
-    ("titles", "drop", "drop"),
-    ("titles", "keep", "keep"),
+    ("titles", "none", "none"),
+    ("titles", "all", "all"),
     ("device-name", "Zolderkamer laptop", "Zolderkamer laptop"),
     ("device-name", "Büro – Linux", "Büro – Linux"),
 ]
@@ -167,12 +167,12 @@ def test_get_of_an_unknown_key_lists_the_valid_keys() -> None:
 
 
 def test_list_shows_every_key_in_order_with_its_value_and_help(settings_file: Path) -> None:
-    loaded = set_value(settings_file, "titles", "drop")
+    loaded = set_value(settings_file, "titles", "none")
 
     rows = list_values(loaded)
 
     assert [row[0] for row in rows] == list(CONFIG_KEYS)
-    assert {row[0]: row[1] for row in rows}["titles"] == "drop"
+    assert {row[0]: row[1] for row in rows}["titles"] == "none"
     for key, value, help_text in rows:
         assert value == get_value(loaded, key)
         assert help_text and "\n" not in help_text
@@ -186,12 +186,12 @@ def test_config_keys_are_the_documented_ones_in_kebab_case() -> None:
 
 
 def test_the_first_set_writes_the_commented_template(settings_file: Path) -> None:
-    set_value(settings_file, "titles", "drop")
+    set_value(settings_file, "titles", "none")
 
     text = settings_file.read_text()
     comment_lines = [line for line in template_text().splitlines() if line.startswith("#")]
     assert [line for line in text.splitlines() if line.startswith("#")] == comment_lines
-    assert tomllib.loads(text)["titles"] == "drop"
+    assert tomllib.loads(text)["titles"] == "none"
 
 
 def test_the_template_documents_every_key_and_loads_as_the_defaults(settings_file: Path) -> None:
@@ -206,7 +206,7 @@ def test_the_template_documents_every_key_and_loads_as_the_defaults(settings_fil
 
 
 def test_write_template_never_overwrites(settings_file: Path) -> None:
-    original = write(settings_file, '# mine\ntitles = "drop"\n')
+    original = write(settings_file, '# mine\ntitles = "none"\n')
 
     write_template(settings_file)
 
@@ -234,7 +234,7 @@ def test_set_keeps_every_comment_and_unknown_key_byte_for_byte(settings_file: Pa
 
     set_value(settings_file, "idle-after", "10m")
     set_value(settings_file, "language", "nl")
-    set_value(settings_file, "titles", "drop")  # absent before: must land before [plugin]
+    set_value(settings_file, "titles", "none")  # absent before: must land before [plugin]
 
     text = settings_file.read_text()
     assert [line for line in text.splitlines() if "#" in line] == [
@@ -250,7 +250,7 @@ def test_set_keeps_every_comment_and_unknown_key_byte_for_byte(settings_file: Pa
         "idle_after": 600,
         "language": "nl",
         "favourite_colour": "green",
-        "titles": "drop",
+        "titles": "none",
         "plugin": {"level": 3},
     }
 
@@ -277,10 +277,10 @@ def test_an_example_line_inside_a_multiline_string_is_not_mistaken_for_the_templ
 
 
 def test_set_writes_mode_0600_and_leaves_no_temporary_files(settings_file: Path) -> None:
-    write(settings_file, 'titles = "keep"\n')
+    write(settings_file, 'titles = "all"\n')
     settings_file.chmod(0o644)
 
-    set_value(settings_file, "titles", "drop")
+    set_value(settings_file, "titles", "none")
 
     assert mode(settings_file) == 0o600
     assert sorted(p.name for p in settings_file.parent.iterdir()) == ["settings.toml"]
@@ -297,32 +297,32 @@ def test_set_creates_a_private_folder_when_there_is_none(tmp_path: Path) -> None
 
 def test_set_replaces_the_file_instead_of_writing_into_it(settings_file: Path) -> None:
     # A reader that opened the old file keeps seeing the whole old file: the new text arrives by rename.
-    write(settings_file, 'titles = "keep"\n')
+    write(settings_file, 'titles = "all"\n')
     with settings_file.open("rb") as reader:
-        set_value(settings_file, "titles", "drop")
-        assert reader.read() == b'titles = "keep"\n'
-    assert tomllib.loads(settings_file.read_text())["titles"] == "drop"
+        set_value(settings_file, "titles", "none")
+        assert reader.read() == b'titles = "all"\n'
+    assert tomllib.loads(settings_file.read_text())["titles"] == "none"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links need privileges on Windows")
 def test_a_symlinked_settings_file_stays_a_link(tmp_path: Path) -> None:
     real = tmp_path / "dotfiles" / "middenweg.toml"
-    write(real, 'titles = "keep"\n')
+    write(real, 'titles = "all"\n')
     link = tmp_path / "config" / "settings.toml"
     link.parent.mkdir()
     link.symlink_to(real)
 
-    set_value(link, "titles", "drop")
+    set_value(link, "titles", "none")
 
     assert link.is_symlink()
-    assert tomllib.loads(real.read_text())["titles"] == "drop"
+    assert tomllib.loads(real.read_text())["titles"] == "none"
 
 
 # --- mistakes: nothing is ever overwritten
 
 
 def test_bad_toml_names_the_file_and_line_and_changes_nothing(settings_file: Path) -> None:
-    original = write(settings_file, '# mine\ntitles = "keep"\nidle_after = = 3\nlanguage = "nl"\n')
+    original = write(settings_file, '# mine\ntitles = "all"\nidle_after = = 3\nlanguage = "nl"\n')
 
     with pytest.raises(SettingsError) as on_load:
         load_settings(settings_file)
@@ -342,7 +342,7 @@ def test_an_unclosed_string_at_the_end_is_explained(settings_file: Path) -> None
     original = write(settings_file, 'device_name = "Laptop\n')
 
     with pytest.raises(SettingsError) as caught:
-        set_value(settings_file, "titles", "drop")
+        set_value(settings_file, "titles", "none")
 
     assert str(settings_file) in str(caught.value)
     assert settings_file.read_bytes() == original
@@ -394,7 +394,7 @@ def test_a_wrong_value_in_the_file_names_key_line_value_and_what_is_allowed(
         ("language", "fr", '"nl"'),
         ("idle-after", "abc", '"1m30s"'),
         ("idle-after", "10", "30 to 3600"),
-        ("titles", "hide", '"drop"'),
+        ("titles", "hide", '"none"'),
         ("device-name", "   ", "1 to 64 characters"),
         ("device-name", "x" * 65, "1 to 64 characters"),
     ],
@@ -402,7 +402,7 @@ def test_a_wrong_value_in_the_file_names_key_line_value_and_what_is_allowed(
 def test_a_wrong_value_on_the_command_line_says_what_is_allowed_and_changes_nothing(
     settings_file: Path, key: str, typed: str, allowed: str
 ) -> None:
-    original = write(settings_file, '# mine\ntitles = "keep"\n')
+    original = write(settings_file, '# mine\ntitles = "all"\n')
 
     with pytest.raises(SettingsError) as caught:
         set_value(settings_file, key, typed)
@@ -435,11 +435,11 @@ def test_setting_an_unknown_key_lists_the_valid_ones(settings_file: Path) -> Non
 
 
 def test_an_unknown_key_is_a_warning_with_its_line(settings_file: Path) -> None:
-    write(settings_file, 'schema_version = 1\ntitles = "drop"\nidle_afer = 60\n')
+    write(settings_file, 'schema_version = 1\ntitles = "none"\nidle_afer = 60\n')
 
     loaded, warnings = load_settings_with_warnings(settings_file)
 
-    assert loaded.titles == "drop"
+    assert loaded.titles == "none"
     assert loaded.idle_after == 180
     assert len(warnings) == 1
     assert "line 3" in warnings[0]
@@ -448,12 +448,12 @@ def test_an_unknown_key_is_a_warning_with_its_line(settings_file: Path) -> None:
 
 
 def test_a_file_from_a_newer_middenweg_is_refused_and_kept(settings_file: Path) -> None:
-    original = write(settings_file, 'schema_version = 2\ntitles = "drop"\nnew_thing = "yes"\n')
+    original = write(settings_file, 'schema_version = 2\ntitles = "none"\nnew_thing = "yes"\n')
 
     with pytest.raises(SettingsError, match="newer Middenweg") as on_load:
         load_settings(settings_file)
     with pytest.raises(SettingsError, match="newer Middenweg"):
-        set_value(settings_file, "titles", "keep")
+        set_value(settings_file, "titles", "all")
 
     assert on_load.value.line == 1
     assert settings_file.read_bytes() == original
@@ -468,12 +468,12 @@ def test_a_nonsense_schema_version_is_refused(settings_file: Path, value: str) -
 
 
 def test_a_file_that_is_not_utf8_is_refused_and_kept(settings_file: Path) -> None:
-    original = write(settings_file, b'titles = "keep"\ndevice_name = "Caf\xe9"\n')
+    original = write(settings_file, b'titles = "all"\ndevice_name = "Caf\xe9"\n')
 
     with pytest.raises(SettingsError, match="UTF-8") as caught:
         load_settings(settings_file)
     with pytest.raises(SettingsError, match="UTF-8"):
-        set_value(settings_file, "titles", "drop")
+        set_value(settings_file, "titles", "none")
 
     assert caught.value.line == 2
     assert settings_file.read_bytes() == original

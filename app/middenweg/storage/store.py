@@ -274,6 +274,19 @@ class Store:
         written: tuple[int, int] = self._write(lambda conn: self._insert_events(conn, device, events, keep_titles))
         return written[0]
 
+    def replace_recent(self, device: DeviceRecord, since: int, events: Sequence[UsageEvent]) -> None:
+        """The tracker's flush, in one transaction: this device's events from ``since`` on become ``events``.
+
+        The tracker rewrites its recent, not yet final events (the open one grows; going away trims them), so a
+        kill -9 loses at most the time since the last flush and never leaves half a write.
+        """
+
+        def work(conn: Connection) -> None:
+            conn.execute(delete(_events).where(_events.c.device_id == device.id, _events.c.start >= since))
+            self._insert_events(conn, device, events, keep_titles=True)
+
+        self._write(work)
+
     def import_batches(
         self,
         batches: Sequence[ImportBatch],

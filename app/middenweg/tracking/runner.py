@@ -1,0 +1,66 @@
+"""Running the tracker without a GUI: the store sink, and a loop that ticks until a signal asks it to stop.
+
+The tray app (a later issue) drives the same Sampler from a QTimer instead.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
+
+from middenweg.clock import Clock
+from middenweg.domain.events import UsageEvent
+from middenweg.storage.records import DeviceRecord
+from middenweg.storage.store import Store
+from middenweg.tracking.sampler import EventSink, Sampler, TickResult
+
+
+class StoreSink(EventSink):
+    """Flushes go to this device's history in the store."""
+
+    def __init__(self, store: Store, device: DeviceRecord) -> None:
+        self.store, self.device = store, device
+
+    def replace_recent(self, since: int, events: Sequence[UsageEvent]) -> None:
+        self.store.replace_recent(self.device, since, events)
+
+
+class HeadlessLoop:
+    """Ticks ``sampler`` every ``interval`` seconds (on the monotonic clock) until ``stop`` or a signal."""
+
+    STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
+    def __init__(self, sampler: Sampler, clock: Clock, interval: float = 1.0) -> None:
+        self.sampler, self.clock, self.interval = sampler, clock, interval
+        self._stopping = threading.Event()
+
+    def stop(self, *_args: object) -> None:
+        self._stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM (logout, systemd), SIGINT (Ctrl+C) and SIGHUP end the loop cleanly, with a last flush."""
+
+        def handler(_signum: int, _frame: FrameType | None) -> None:
+            self._stopping.set()
+
+        for name in self.STOP_SIGNALS:
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), handler)
+
+    def run(self, on_tick: Callable[[TickResult], None] | None = None) -> None:
+        next_tick = self.clock.monotonic()
+        try:
+            while not self._stopping.is_set():
+                result = self.sampler.tick(self.clock.time(), self.clock.monotonic())
+                if on_tick is not None:
+                    on_tick(result)
+                next_tick += self.interval
+                delay = next_tick - self.clock.monotonic()
+                if delay < 0:  # we fell behind (suspend, a busy machine): do not tick in a burst to catch up
+                    next_tick = self.clock.monotonic()
+                    delay = 0
+                self._stopping.wait(delay)
+        finally:
+            self.sampler.stop()
