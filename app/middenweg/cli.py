@@ -20,6 +20,7 @@ from middenweg import __version__, i18n
 from middenweg.config import CONFIG_KEYS, SettingsError, get_value, list_values, load_settings, set_value
 from middenweg.domain.weeks import IsoWeek, WeekFormatError
 from middenweg.i18n import _, ngettext
+from middenweg.instance import AlreadyRunningError
 from middenweg.interchange.errors import Error as InterchangeError
 from middenweg.paths import Paths
 from middenweg.storage.errors import StorageError
@@ -27,7 +28,7 @@ from middenweg.storage.errors import StorageError
 if TYPE_CHECKING:
     from middenweg.bootstrap import Context
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NO_PROBE = 0, 1, 2, 3
 
 
 class UserError(Exception):
@@ -56,6 +57,20 @@ def _iso_week(text: str) -> IsoWeek:
         raise argparse.ArgumentTypeError(
             _("{text!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W44").format(text=text)
         ) from None
+
+
+def _seconds_arg(text: str) -> float:
+    from middenweg.config import parse_duration
+
+    try:
+        value: float | None = float(text)
+    except ValueError:
+        value = parse_duration(text)
+    if value is None or not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a number of seconds; write it as 1, 0.5, 90 or 3m").format(text=text)
+        )
+    return float(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +114,28 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--day", type=_iso_date, metavar=_("DATE"), help=_("delete one local day"))
     which.add_argument("--all", action="store_true", help=_("delete all history"))
     forget.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+
+    track = sub.add_parser("track", help=_("track the active window until stopped"))
+    track.add_argument(
+        "--headless", action="store_true", help=_("without a window or tray (the tray app arrives later)")
+    )
+    track.add_argument(
+        "--interval", type=_seconds_arg, default=1.0, metavar=_("SECONDS"), help=_("seconds between samples")
+    )
+    track.add_argument(
+        "--idle-after",
+        type=_seconds_arg,
+        metavar=_("SECONDS"),
+        help=_("seconds without input before you count as away"),
+    )
+    track.add_argument("--flush-interval", type=_seconds_arg, default=10.0, help=argparse.SUPPRESS)
+
+    probe = sub.add_parser("probe", help=_("show once what Middenweg sees now"))
+    probe.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    pause = sub.add_parser("pause", help=_("pause tracking (15m, 1h, tomorrow, or until resumed)"))
+    pause.add_argument("duration", nargs="?", metavar=_("DURATION"), help=_("15m, 1h or tomorrow"))
+    sub.add_parser("resume", help=_("resume tracking"))
 
     rules = sub.add_parser("rules", help=_("check the categorisation rules"))
     rules_sub = rules.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
@@ -302,6 +339,152 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_track(args: argparse.Namespace) -> int:
+    from middenweg.instance import InstanceLock
+    from middenweg.tracking.pause import PauseFile
+    from middenweg.tracking.runner import HeadlessLoop, StoreSink
+    from middenweg.tracking.sampler import Sampler
+    from middenweg.tracking.select import select_probes
+
+    ctx = _context()
+    lock = InstanceLock(ctx.paths.data_dir / "tracker.lock", "middenweg track --headless")
+    ctx.paths.ensure()
+    lock.acquire()
+    try:
+        probes, attempts = select_probes()
+        if probes is None:
+            for attempt in attempts:
+                print(f"{attempt.name}: {attempt.status.reason}", file=sys.stderr)
+            return EXIT_NO_PROBE
+        store = ctx.store()
+        _rule_warnings(ctx)
+        device = ctx.local_device()
+        sampler = Sampler(
+            probes.window,
+            probes.idle,
+            probes.media,
+            ctx.rules()[0],
+            StoreSink(store, device),
+            idle_after=args.idle_after or ctx.settings.idle_after,
+            interval=args.interval,
+            flush_every=args.flush_interval,
+            policy=ctx.title_policy,
+            paused=PauseFile(ctx.paths.data_dir / "pause.json").active,
+        )
+        loop = HeadlessLoop(sampler, ctx.clock, args.interval)
+        loop.install_signal_handlers()
+        print(
+            _("Tracking {device} with the {probe} probe. Stop with Ctrl+C.").format(
+                device=device.name, probe=probes.name
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            loop.run()
+        finally:
+            probes.close()
+    finally:
+        ctx.close()
+        lock.release()
+    return EXIT_OK
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from middenweg.tracking.select import select_probes
+
+    ctx = _context()
+    ruleset = ctx.rules()[0]
+    probes, attempts = select_probes()
+    data: dict[str, object] = {
+        "probe": None,
+        "window": None,
+        "category": None,
+        "label": None,
+        "idle_seconds": None,
+        "media_playing": None,
+        "attempts": [{"probe": a.name, "state": a.status.state.value, "reason": a.status.reason} for a in attempts],
+    }
+    answered = False
+    if probes is not None:
+        reading = probes.window.active_window()
+        idle = probes.idle.idle()
+        if reading.status.ok or reading.window is not None:
+            answered = True
+            data["probe"] = probes.name
+        if reading.window is not None:
+            w = reading.window
+            result = ruleset.classify(w.app, w.title)
+            data["window"] = {
+                "app": w.app, "title": w.title, "pid": w.pid, "process": w.process, "executable": w.executable
+            }  # fmt: skip
+            data["category"], data["label"] = result.category.value, result.label
+        data["idle_seconds"] = round(idle.seconds, 1) if idle.seconds is not None else None
+        data["media_playing"] = probes.media.playing() if probes.media is not None else None
+        probes.close()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_probe(data)
+    return EXIT_OK if answered else EXIT_NO_PROBE
+
+
+def _print_probe(data: dict[str, object]) -> None:
+    window = data["window"]
+    if data["probe"] is None:
+        print(_("No probe can see the active window here."))
+    elif isinstance(window, dict):
+        print(_("Probe:    {name}").format(name=data["probe"]))
+        print(_("App:      {app}").format(app=window["app"]))
+        print(_("Title:    {title}").format(title=window["title"] if window["title"] is not None else "–"))
+        print(_("Process:  {process} ({pid})").format(process=window["process"] or "–", pid=window["pid"] or "–"))
+        print(_("Category: {category} ({label})").format(category=data["category"], label=data["label"]))
+    else:
+        print(_("Probe:    {name}").format(name=data["probe"]))
+        print(_("No window is in front (locked screen?)."))
+    idle = data["idle_seconds"]
+    print(_("Idle:     {seconds} s").format(seconds=idle) if idle is not None else _("Idle:     unknown"))
+    attempts = data["attempts"]
+    assert isinstance(attempts, list)
+    for attempt in attempts:
+        if attempt["reason"]:
+            print(f"{attempt['probe']}: {attempt['reason']}")
+
+
+def cmd_pause(args: argparse.Namespace) -> int:
+    from middenweg.tracking.pause import FOREVER, PauseFile, pause_until
+
+    ctx = _context()
+    now = ctx.clock.time()
+    try:
+        until = pause_until(args.duration, now, ctx.tz)
+    except ValueError:
+        raise UserError(
+            _("{text!r} is not a pause length; use 15m, 1h, tomorrow, or nothing to pause until you resume.").format(
+                text=args.duration
+            )
+        ) from None
+    ctx.paths.ensure()
+    PauseFile(ctx.paths.data_dir / "pause.json").set(until)
+    if until == FOREVER:
+        print(_("Tracking is paused until you resume it (`middenweg resume`)."))
+    else:
+        from middenweg.domain.weeks import to_local
+
+        when = to_local(int(until), ctx.tz).strftime("%H:%M")
+        print(_("Tracking is paused until {time}.").format(time=when))
+    return EXIT_OK
+
+
+def cmd_resume(_args: argparse.Namespace) -> int:
+    from middenweg.tracking.pause import PauseFile
+
+    ctx = _context()
+    PauseFile(ctx.paths.data_dir / "pause.json").clear()
+    print(_("Tracking resumed."))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "config": cmd_config,
@@ -309,6 +492,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "forget": cmd_forget,
     "rules": cmd_rules,
+    "track": cmd_track,
+    "probe": cmd_probe,
+    "pause": cmd_pause,
+    "resume": cmd_resume,
 }
 
 
@@ -341,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "report"
     try:
         return COMMANDS[command](args)
-    except (SettingsError, StorageError, InterchangeError, UserError) as exc:
+    except (SettingsError, StorageError, InterchangeError, UserError, AlreadyRunningError) as exc:
         print(_("middenweg: {message}").format(message=exc), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
