@@ -42,6 +42,7 @@ from middenweg.domain.age import AgeGroup
 from middenweg.domain.events import DeviceKind, UsageEvent, WindowActivity
 from middenweg.domain.weeks import IsoWeek
 from middenweg.history import aw_device, classify_all, import_activitywatch, weekly_report, weekly_totals
+from middenweg.privacy import TitlePolicy
 from middenweg.rules import builtin_rules
 from middenweg.storage.records import ImportBatch
 from middenweg.storage.store import Store
@@ -275,7 +276,7 @@ def measure(plan: Plan, work: Path, seed: int, tz: ZoneInfo) -> tuple[list[Row],
     store = Store.open(scratch)
     ruleset = builtin_rules()
     try:
-        result, seconds = timed(lambda: import_activitywatch(store, export, ruleset, keep_titles=True))
+        result, seconds = timed(lambda: import_activitywatch(store, export, ruleset, policy=TitlePolicy.ALL))
     finally:
         store.close()
     assert result.export is not None

@@ -72,5 +72,11 @@ def activate(language: str) -> None:
     _active_code = code
 
 
+def decimal(value: float, digits: int) -> str:
+    """A number with a decimal point in English and a decimal comma in Dutch ("7.5" / "7,5")."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if _active_code == "nl" else text
+
+
 def active_language() -> str:
     return _active_code

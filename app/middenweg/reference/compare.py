@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from middenweg.domain.age import AgeGroup
-from middenweg.i18n import N_, _
+from middenweg.i18n import N_, _, decimal
 from middenweg.reference.sources import (
     FORRESTER_2010,
     SCP_MEDIA_TIJD_2018,
@@ -126,7 +126,7 @@ def _primary(age_group: AgeGroup) -> ReferenceFigure:
 def _secondary(band: SecondaryBand) -> ReferenceFigure:
     hours = band.hours_per_week
     text = _("{label}: {minutes} minutes a day communicating, about {hours} hours a week.").format(
-        label=_(band.label), minutes=band.minutes_per_day, hours=f"{hours:.1f}"
+        label=_(band.label), minutes=band.minutes_per_day, hours=decimal(hours, 1)
     )
     return ReferenceFigure(
         source=SCP_MEDIA_TIJD_2018.name,
@@ -144,8 +144,8 @@ def _secondary(band: SecondaryBand) -> ReferenceFigure:
 def _caveat(primary: ReferenceFigure | None) -> str:
     parts = [
         _(
-            "Middenweg measures something narrower than these sources: time in social and messaging apps on "
-            "this computer, measured, this week."
+            "Middenweg measures something narrower than these sources: the time it saw you in social and "
+            "messaging apps on this computer this week."
         )
     ]
     if primary is not None:
@@ -243,7 +243,7 @@ def _group_label(age_group: AgeGroup) -> str:
 
 
 def _format_hours(hours: float) -> str:
-    return str(int(hours)) if hours.is_integer() else f"{hours:.1f}"
+    return str(int(hours)) if hours.is_integer() else decimal(hours, 1)
 
 
 def _json_hours(hours: float | None) -> int | float | None:
