@@ -15,6 +15,7 @@ from middenweg import i18n
 from middenweg.storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
+pytest_plugins = ["desktop"]
 
 
 @pytest.fixture(autouse=True)
