@@ -24,12 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-import tomlkit.exceptions
-
 from middenweg.domain.age import AgeGroup
 from middenweg.i18n import LANGUAGES, N_, _
 from middenweg.timezone import SYSTEM, zone_or_none
+
+
+def _dumps(table: dict[str, Any]) -> str:
+    """TOML text through tomlkit, imported only when a file is written (it costs a long-running tracker ~4 MB)."""
+    import tomlkit
+
+    return tomlkit.dumps(table)
+
 
 SCHEMA_VERSION = 1
 _SCHEMA_KEY = "schema_version"
@@ -140,7 +145,7 @@ class _Key:
         value = self.default()
         if value is None:
             raise NotImplementedError
-        return tomlkit.dumps({self.name: value}).rstrip("\n")
+        return _dumps({self.name: value}).rstrip("\n")
 
     def fields(self, value: TomlValue | None) -> dict[str, Any]:
         return {self.name: self.default() if value is None else value}
@@ -185,7 +190,7 @@ class _AgeGroupKey(_ChoiceKey):
         return None
 
     def template_line(self) -> str:
-        return "# " + tomlkit.dumps({self.name: _AGE_NOT_SAID}).rstrip("\n")
+        return "# " + _dumps({self.name: _AGE_NOT_SAID}).rstrip("\n")
 
     def fields(self, value: TomlValue | None) -> dict[str, Any]:
         if value is None:
@@ -306,7 +311,7 @@ class _DeviceNameKey(_Key):
         return None
 
     def template_line(self) -> str:
-        return "# " + tomlkit.dumps({self.name: "Living room laptop"}).rstrip("\n")
+        return "# " + _dumps({self.name: "Living room laptop"}).rstrip("\n")
 
     def fields(self, value: TomlValue | None) -> dict[str, Any]:
         return {self.name: _host_name() if value is None else value}
@@ -654,6 +659,9 @@ def _insert_after_example(text: str, name: str, line: str) -> str | None:
 
 def _candidates(text: str, name: str, value: TomlValue, path: Path) -> Iterator[str]:
     """Ways to write ``text`` with ``name`` set to ``value``, best first (the caller checks each one)."""
+    import tomlkit
+    import tomlkit.exceptions
+
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as error:
@@ -663,7 +671,7 @@ def _candidates(text: str, name: str, value: TomlValue, path: Path) -> Iterator[
         document[name] = value
         yield document.as_string()
         return
-    placed = _insert_after_example(text, name, tomlkit.dumps({name: value}).rstrip("\n"))
+    placed = _insert_after_example(text, name, _dumps({name: value}).rstrip("\n"))
     if placed is not None:
         yield placed
     # tomlkit puts a new top-level key before the first table, where TOML needs it.
@@ -690,7 +698,7 @@ def _edited(text: str, name: str, value: TomlValue, path: Path) -> str:
         _(
             "Middenweg could not change {name} in this file without disturbing the rest. Edit it by hand: "
             "{line}. The file has not been changed."
-        ).format(name=name, line=tomlkit.dumps({name: value}).rstrip("\n")),
+        ).format(name=name, line=_dumps({name: value}).rstrip("\n")),
         file=path,
         line=_line_of(text, name),
     )

@@ -10,13 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Connection,
     CursorResult,
     Engine,
-    Table,
     and_,
     case,
     delete,
@@ -34,19 +33,10 @@ from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind, UsageEvent
 from middenweg.domain.intervals import Span, subtract, union
 from middenweg.i18n import _
+from middenweg.storage import schema
 from middenweg.storage.engine import open_sqlite, open_url, scrub_after_delete, translate_error
 from middenweg.storage.errors import StorageError
 from middenweg.storage.migrate import upgrade
-from middenweg.storage.models import (
-    QUARTER,
-    AppRow,
-    DeviceRow,
-    EventRow,
-    ImportSpanRow,
-    MetaRow,
-    TitleRow,
-    WindowRow,
-)
 from middenweg.storage.records import (
     DayUsage,
     DeviceRecord,
@@ -55,17 +45,18 @@ from middenweg.storage.records import (
     ImportOutcome,
     StoredEvent,
 )
+from middenweg.storage.schema import QUARTER
 
 #: (app, title or None) -> (category, label): how re-categorisation asks the current rules.
 Categorise = Callable[[str, str | None], tuple[Category, str]]
 
-_events = cast(Table, EventRow.__table__)
-_windows = cast(Table, WindowRow.__table__)
-_apps = cast(Table, AppRow.__table__)
-_titles = cast(Table, TitleRow.__table__)
-_devices = cast(Table, DeviceRow.__table__)
-_spans = cast(Table, ImportSpanRow.__table__)
-_meta = cast(Table, MetaRow.__table__)
+_events = schema.events
+_windows = schema.windows
+_apps = schema.apps
+_titles = schema.titles
+_devices = schema.devices
+_spans = schema.import_spans
+_meta = schema.meta
 
 
 def _new_id(result: CursorResult[Any]) -> int:

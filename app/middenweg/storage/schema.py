@@ -1,0 +1,94 @@
+"""The tables, as SQLAlchemy Core: what every query in ``store`` is written against.
+
+Compactness matters (years of history, one row per focus change): devices, apps, titles and windows are lookup
+tables and an event row is four small integers. Events never cross a 15-minute UTC boundary (``QUARTER``); every
+time zone in use today has an offset that is a multiple of 15 minutes, so a local day is cut exactly by an event's
+start, and a range query needs to look back at most one quarter. ``models`` maps typed ORM classes onto these same
+tables; the tracker imports only this module, which keeps sqlalchemy.orm (~6 MB) out of its memory.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, MetaData, SmallInteger, String, Table, Text
+
+#: Events are split at multiples of this many seconds since the epoch (see the module docstring).
+QUARTER = 900
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+#: Small facts about the database itself (the rules fingerprint).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: A computer or phone: ``uid`` is stable; ``host_key`` finds it again on import; ``name`` is for people.
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(36), unique=True, nullable=False),
+    Column("host_key", String(300), unique=True, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    CheckConstraint("kind IN ('computer', 'phone')", name="kind"),
+)
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+)
+
+titles = Table(
+    "titles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, unique=True, nullable=False),
+)
+
+#: An (app, title) pair with the category and label the rules gave it. Re-categorising history rewrites this small
+#: table, never the events. A window whose title was kept out has title_id NULL and keeps its category.
+windows = Table(
+    "windows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("app_id", ForeignKey("apps.id"), nullable=False),
+    Column("title_id", ForeignKey("titles.id"), nullable=True),
+    Column("category", String(16), nullable=False),
+    Column("label", String(200), nullable=False),
+    CheckConstraint("category IN ('social', 'messaging', 'other')", name="category"),
+)
+
+#: One stretch of use, clustered by start so a week is one contiguous range of the table.
+events = Table(
+    "events",
+    metadata,
+    Column("start", Integer, primary_key=True),
+    Column("device_id", ForeignKey("devices.id"), primary_key=True),
+    Column("duration", SmallInteger, nullable=False),
+    Column("window_id", ForeignKey("windows.id"), nullable=False),
+    CheckConstraint(f"duration > 0 AND duration <= {QUARTER}", name="duration"),
+    sqlite_with_rowid=False,
+)
+
+#: The import ledger: periods of a device already imported, so a second import never counts them again.
+import_spans = Table(
+    "import_spans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("device_id", ForeignKey("devices.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
