@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
             try:
-                wait_until(lambda: "Tracking" in log.read_text(), "the tracker to start", timeout=30)
+                wait_until(lambda: "Ctrl+C" in log.read_text(), "the tracker to start", timeout=30)
                 time.sleep(2)  # let start-up settle before measuring
                 startup_cpu, start_rss = cpu_seconds(tracker.pid), rss_mb(tracker.pid)
                 began = time.monotonic()

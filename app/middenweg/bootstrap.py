@@ -18,7 +18,7 @@ from middenweg.config import Settings, load_settings_with_warnings
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind
 from middenweg.paths import Paths
-from middenweg.privacy import TitlePolicy
+from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions, TitlePolicy
 from middenweg.rules import RuleProblem, RuleSet, load_rules
 from middenweg.storage.records import DeviceRecord, DeviceSpec
 from middenweg.storage.store import Categorise, Store
@@ -58,6 +58,11 @@ class Context:
     @property
     def title_policy(self) -> TitlePolicy:
         return TitlePolicy(self.settings.titles)
+
+    @property
+    def exclusions(self) -> Exclusions:
+        """The built-in privacy exclusions plus the user's own (the ``exclude`` setting)."""
+        return Exclusions.from_patterns((*DEFAULT_EXCLUSIONS, *self.settings.exclude))
 
     def rules(self) -> tuple[RuleSet, list[RuleProblem]]:
         if self._rules is None:

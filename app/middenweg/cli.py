@@ -116,9 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
 
     track = sub.add_parser("track", help=_("track the active window until stopped"))
-    track.add_argument(
-        "--headless", action="store_true", help=_("without a window or tray (the tray app arrives later)")
-    )
+    track.add_argument("--headless", action="store_true", help=_("run without a window or tray icon"))
     track.add_argument(
         "--interval", type=_seconds_arg, default=1.0, metavar=_("SECONDS"), help=_("seconds between samples")
     )
@@ -133,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     probe = sub.add_parser("probe", help=_("show once what Middenweg sees now"))
     probe.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    pause = sub.add_parser("pause", help=_("pause tracking (15m, 1h, tomorrow, or until resumed)"))
+    pause = sub.add_parser("pause", help=_("pause tracking for 15m, 1h, until tomorrow 06:00, or until resumed"))
     pause.add_argument("duration", nargs="?", metavar=_("DURATION"), help=_("15m, 1h or tomorrow"))
     sub.add_parser("resume", help=_("resume tracking"))
 
@@ -243,11 +241,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             _rule_warnings(ctx)
             progress = _ProgressLine(_("Reading {name}…").format(name=args.file.name), sys.stderr)
             try:
-                result = import_activitywatch(store, args.file, ruleset, policy=ctx.title_policy, progress=progress)
+                result = import_activitywatch(
+                    store, args.file, ruleset, policy=ctx.title_policy, exclusions=ctx.exclusions, progress=progress
+                )
             finally:
                 progress.finish()
         else:
-            result = import_middenweg(store, args.file, policy=ctx.title_policy)
+            result = import_middenweg(store, args.file, policy=ctx.title_policy, exclusions=ctx.exclusions)
     finally:
         ctx.close()
     if not result.outcomes:
@@ -369,12 +369,13 @@ def cmd_track(args: argparse.Namespace) -> int:
             interval=args.interval,
             flush_every=args.flush_interval,
             policy=ctx.title_policy,
+            exclusions=ctx.exclusions,
             paused=PauseFile(ctx.paths.data_dir / "pause.json").active,
         )
         loop = HeadlessLoop(sampler, ctx.clock, args.interval)
         loop.install_signal_handlers()
         print(
-            _("Tracking {device} with the {probe} probe. Stop with Ctrl+C.").format(
+            _("Middenweg is keeping track on {device} (reading {probe}). Stop with Ctrl+C.").format(
                 device=device.name, probe=probes.name
             ),
             file=sys.stderr,
@@ -469,9 +470,11 @@ def cmd_pause(args: argparse.Namespace) -> int:
     if until == FOREVER:
         print(_("Tracking is paused until you resume it (`middenweg resume`)."))
     else:
+        from middenweg.cli_text import short_date
         from middenweg.domain.weeks import to_local
 
-        when = to_local(int(until), ctx.tz).strftime("%H:%M")
+        moment, today = to_local(int(until), ctx.tz), to_local(int(now), ctx.tz).date()
+        when = moment.strftime("%H:%M") if moment.date() == today else f"{short_date(moment.date())} {moment:%H:%M}"
         print(_("Tracking is paused until {time}.").format(time=when))
     return EXIT_OK
 

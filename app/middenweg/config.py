@@ -42,7 +42,7 @@ _FILE_MODE = 0o600
 _DIR_MODE = 0o700
 
 #: What a key holds in the file: TOML strings and integers are all the settings need so far.
-TomlValue = str | int
+TomlValue = str | int | list[str]
 
 
 class SettingsError(Exception):
@@ -77,6 +77,7 @@ class Settings:
     idle_after: int
     titles: str
     device_name: str
+    exclude: tuple[str, ...] = ()
 
     @classmethod
     def defaults(cls) -> Settings:
@@ -290,6 +291,47 @@ class _SecondsKey(_Key):
         return self.default_seconds
 
 
+_MAX_PATTERNS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class _PatternListKey(_Key):
+    """Extra privacy exclusions: "app:PATTERN" or "title:PATTERN" globs (the built-in ones always apply)."""
+
+    def allowed(self, cli: bool) -> str:
+        if cli:
+            return _('patterns such as "app:signal" or "title:*bank*", separated by commas ("" for none)')
+        return _('a list of patterns such as ["app:signal", "title:*bank*"]')
+
+    def check(self, value: object) -> TomlValue:
+        if not isinstance(value, list) or len(value) > _MAX_PATTERNS:
+            raise _InvalidValueError
+        patterns: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                raise _InvalidValueError
+            kind, sep, glob = item.partition(":")
+            if not sep or kind not in ("app", "title") or not glob.strip() or not item.isprintable():
+                raise _InvalidValueError(_("{pattern} is not app:… or title:….").format(pattern=_quoted(item)))
+            patterns.append(f"{kind}:{glob.strip()}")
+        return patterns
+
+    def parse(self, text: str) -> TomlValue:
+        return self.check([part.strip() for part in text.split(",") if part.strip()])
+
+    def default(self) -> TomlValue | None:
+        return []
+
+    def template_line(self) -> str:
+        return "# " + _dumps({self.name: ["app:signal", "title:*bank*"]}).rstrip("\n")
+
+    def fields(self, value: TomlValue | None) -> dict[str, Any]:
+        return {self.name: tuple(value) if isinstance(value, list) else ()}
+
+    def show(self, settings: Settings) -> str:
+        return ", ".join(settings.exclude)
+
+
 _MAX_NAME = 64
 
 
@@ -382,6 +424,15 @@ _KEYS: tuple[_Key, ...] = (
         ),
         choices=("social-only", "all", "none"),
         default_choice="social-only",
+    ),
+    _PatternListKey(
+        name="exclude",
+        help=N_("Windows whose titles are never stored, besides password managers and private windows."),
+        doc=(
+            "Windows whose titles are never stored (only the app is), besides the built-in\n"
+            'password managers and private browser windows: "app:PATTERN" matches the app,\n'
+            '"title:PATTERN" the window title; * and ? are wildcards, case does not matter.'
+        ),
     ),
     _DeviceNameKey(
         name="device_name",

@@ -26,7 +26,7 @@ from middenweg.interchange.middenweg_format import (
     write_csv,
     write_json,
 )
-from middenweg.privacy import TitlePolicy, stored_title
+from middenweg.privacy import DEFAULT, Exclusions, TitlePolicy, stored_title
 from middenweg.reference.compare import compare
 from middenweg.reports.weekly import WeeklyReport, build_weekly_report
 from middenweg.rules import Classification, RuleSet
@@ -49,7 +49,10 @@ def weekly_report(store: Store, week: IsoWeek, tz: ZoneInfo, age_group: AgeGroup
 
 
 def classify_all(
-    ruleset: RuleSet, activities: tuple[WindowActivity, ...], policy: TitlePolicy = TitlePolicy.ALL
+    ruleset: RuleSet,
+    activities: tuple[WindowActivity, ...],
+    policy: TitlePolicy = TitlePolicy.ALL,
+    exclusions: Exclusions = DEFAULT,
 ) -> list[UsageEvent]:
     """Categorise activities (asking the rules once per distinct window) and keep titles only as ``policy`` allows."""
     seen: dict[tuple[str, str | None], tuple[Classification, str | None]] = {}
@@ -59,7 +62,7 @@ def classify_all(
         found = seen.get(key)
         if found is None:
             result = ruleset.classify(a.app, a.title)
-            found = seen[key] = (result, stored_title(a.app, a.title, result.category, policy))
+            found = seen[key] = (result, stored_title(a.app, a.title, result.category, policy, exclusions))
         result, title = found
         events.append(UsageEvent(a.start, a.duration, a.app, title, result.category, result.label))
     return events
@@ -84,6 +87,7 @@ def import_activitywatch(
     ruleset: RuleSet,
     *,
     policy: TitlePolicy,
+    exclusions: Exclusions = DEFAULT,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read, categorise and store an ActivityWatch export in one transaction."""
@@ -94,14 +98,16 @@ def import_activitywatch(
             raise
         raise ImportFormatError(_("{file}: {message}").format(file=path, message=exc)) from exc
     batches = [
-        ImportBatch(aw_device(host.hostname, host.kind), classify_all(ruleset, host.activities, policy))
+        ImportBatch(aw_device(host.hostname, host.kind), classify_all(ruleset, host.activities, policy, exclusions))
         for host in export.hosts
     ]
     outcomes = store.import_batches(batches)
     return ImportResult(export, outcomes)
 
 
-def import_middenweg(store: Store, path: Path, *, policy: TitlePolicy) -> ImportResult:
+def import_middenweg(
+    store: Store, path: Path, *, policy: TitlePolicy, exclusions: Exclusions = DEFAULT
+) -> ImportResult:
     """Import a Middenweg JSON export: devices keep their uid, events keep their category and label."""
     try:
         raw = path.read_bytes()
@@ -113,7 +119,10 @@ def import_middenweg(store: Store, path: Path, *, policy: TitlePolicy) -> Import
     batches = [
         ImportBatch(
             DeviceSpec(d.host_key, d.name, d.kind, uid=d.uid),
-            [replace(e, title=stored_title(e.app, e.title, e.category, policy)) for e in data.events[d.uid]],
+            [
+                replace(e, title=stored_title(e.app, e.title, e.category, policy, exclusions))
+                for e in data.events[d.uid]
+            ],
         )
         for d in data.devices
     ]

@@ -37,7 +37,7 @@ class Tracker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_until(lambda: "Tracking" in self.log.read_text(), "the tracker to start", timeout=20)
+        wait_until(lambda: "Ctrl+C" in self.log.read_text(), "the tracker to start", timeout=20)
 
     def stop(self, sig: int = signal.SIGINT) -> int:
         stop_process(self.process, sig=sig, timeout=10)

@@ -179,7 +179,7 @@ def test_list_shows_every_key_in_order_with_its_value_and_help(settings_file: Pa
 
 
 def test_config_keys_are_the_documented_ones_in_kebab_case() -> None:
-    assert CONFIG_KEYS == ("age-group", "time-zone", "language", "idle-after", "titles", "device-name")
+    assert CONFIG_KEYS == ("age-group", "time-zone", "language", "idle-after", "titles", "exclude", "device-name")
 
 
 # --- writing: template, comments, mode, atomicity
@@ -430,7 +430,7 @@ def test_setting_an_unknown_key_lists_the_valid_ones(settings_file: Path) -> Non
     with pytest.raises(SettingsError) as caught:
         set_value(settings_file, "colour", "green")
 
-    assert "age-group, time-zone, language, idle-after, titles, device-name" in str(caught.value)
+    assert "age-group, time-zone, language, idle-after, titles, exclude, device-name" in str(caught.value)
     assert not settings_file.exists()
 
 
@@ -559,3 +559,19 @@ def test_any_printable_device_name_round_trips(settings_file: Path, name: str) -
     set_value(settings_file, "device-name", name)
 
     assert get_value(load_settings(settings_file), "device-name") == name.strip()
+
+
+def test_exclusions_from_the_command_line_and_the_file(settings_file: Path) -> None:
+    assert load_settings(settings_file).exclude == ()
+    loaded = set_value(settings_file, "exclude", "app:signal, title:*Bank*")
+    assert loaded.exclude == ("app:signal", "title:*Bank*")
+    assert get_value(loaded, "exclude") == "app:signal, title:*Bank*"
+    assert 'exclude = ["app:signal", "title:*Bank*"]' in settings_file.read_text(encoding="utf-8")
+    assert set_value(settings_file, "exclude", "").exclude == ()
+    before = settings_file.read_bytes()
+    with pytest.raises(SettingsError, match="app:"):
+        set_value(settings_file, "exclude", "signal")
+    assert settings_file.read_bytes() == before
+    write(settings_file, 'exclude = "app:signal"\n')
+    with pytest.raises(SettingsError, match="line 1"):
+        load_settings(settings_file)

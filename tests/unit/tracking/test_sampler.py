@@ -181,3 +181,19 @@ def test_hostile_titles_are_cleaned_before_storage(rig: Rig) -> None:
     titles = [e.title for e in rig.store.iter_events()]
     assert titles[0] is not None and "\x00" not in titles[0] and "\x1b" not in titles[0] and "\u202e" not in titles[0]
     assert len(titles[0]) <= 1000
+
+
+def test_user_exclusions_keep_titles_out(tmp_path: Path) -> None:
+    from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions
+
+    exclusions = Exclusions.from_patterns((*DEFAULT_EXCLUSIONS, "title:*bank*"))
+    rig = Rig(tmp_path / "m.sqlite3", policy=TitlePolicy.ALL, exclusions=exclusions)
+    rig.run(5, ("firefox", "Mijn ING Bank — Mozilla Firefox"))
+    rig.run(5, ("firefox", "Private Browsing — Mozilla Firefox"))
+    rig.run(5, EDITOR)
+    rig.sampler.stop()
+    # Both firefox windows lost their titles, so they are one stretch of "firefox" followed by the editor.
+    assert [(e.app, e.title, e.duration) for e in rig.store.iter_events()] == [
+        ("firefox", None, 10),
+        ("Code", EDITOR[1], 4),
+    ]
