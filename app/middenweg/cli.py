@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from middenweg import __version__, i18n
 from middenweg.config import CONFIG_KEYS, SettingsError, get_value, list_values, load_settings, set_value
@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     pause = sub.add_parser("pause", help=_("pause tracking for 15m, 1h, until tomorrow 06:00, or until resumed"))
     pause.add_argument("duration", nargs="?", metavar=_("DURATION"), help=_("15m, 1h or tomorrow"))
     sub.add_parser("resume", help=_("resume tracking"))
+
+    dash = sub.add_parser("dashboard", help=_("open the weekly dashboard"))
+    dash.add_argument("--week", type=_iso_week, help=_("ISO week such as 2026-W44 (default: this week)"))
+    sub.add_parser("demo", help=_("open Middenweg on six weeks of made-up usage (your data is not touched)"))
+    auto = sub.add_parser("autostart", help=_("start Middenweg when you log in"))
+    auto.add_argument("action", choices=("on", "off", "status"), metavar=_("on|off|status"))
+    auto.add_argument("--json", action="store_true", help=_("print JSON"))
 
     rules = sub.add_parser("rules", help=_("check the categorisation rules"))
     rules_sub = rules.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
@@ -488,6 +495,41 @@ def cmd_resume(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_gui(ctx: Context, **options: Any) -> int:
+    from middenweg.gui.app import NoDisplayError, run
+
+    try:
+        return run(ctx, **options)
+    except NoDisplayError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    return _run_gui(_context())
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    return _run_gui(_context(), dashboard_week=args.week, open_dashboard=True)
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from middenweg.bootstrap import Context
+    from middenweg.demo import demo_root, make_demo_home
+
+    root = demo_root()
+    environ = {**os.environ, "MIDDENWEG_HOME": str(root)}
+    probe_ctx = Context.create(environ)
+    make_demo_home(root, now=probe_ctx.clock.time(), tz=probe_ctx.tz)
+    print(_("Demo data is in {path}; your own data is not touched.").format(path=root))
+    return _run_gui(Context.create(environ), open_dashboard=True)
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from middenweg.autostart import cli_autostart
+
+    return cli_autostart(args.action, sys.stdout, json_output=args.json)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "config": cmd_config,
@@ -499,6 +541,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "probe": cmd_probe,
     "pause": cmd_pause,
     "resume": cmd_resume,
+    "app": cmd_app,
+    "dashboard": cmd_dashboard,
+    "demo": cmd_demo,
+    "autostart": cmd_autostart,
 }
 
 
@@ -528,7 +574,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _activate_language()
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = args.command or "report"
+    command = args.command or "app"
     try:
         return COMMANDS[command](args)
     except (SettingsError, StorageError, InterchangeError, UserError, AlreadyRunningError) as exc:

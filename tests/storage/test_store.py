@@ -200,3 +200,11 @@ def test_export_joins_the_pieces_back(store: Store) -> None:
     events = [(e.start, e.duration, e.label) for e in store.iter_events()]
     assert events == [(2_000_000_100, 3000, "Facebook"), (2_000_003_100, 10, "WhatsApp")]
     assert store.event_count() > 2
+
+
+def test_window_usage_lists_time_per_stored_window(store: Store) -> None:
+    device = store.ensure_device(LAPTOP)
+    store.add_events(device, [social(2_000_000_000, 600), chat(2_000_000_600, 60), social(2_000_001_000, 300)])
+    usage = store.window_usage(2_000_000_000, 2_000_002_000)
+    assert [(u.label, u.seconds) for u in usage] == [("Facebook", 900), ("WhatsApp", 60)]
+    assert store.window_usage(2_000_000_700, 2_000_000_800) == []

@@ -65,3 +65,14 @@ class ImportOutcome:
     added_events: int
     added_seconds: int
     skipped_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class WindowUsage:
+    """Seconds spent in one stored window (app and title as stored) over a period."""
+
+    app: str
+    title: str | None
+    category: Category
+    label: str
+    seconds: int

@@ -44,6 +44,7 @@ from middenweg.storage.records import (
     ImportBatch,
     ImportOutcome,
     StoredEvent,
+    WindowUsage,
 )
 from middenweg.storage.schema import QUARTER
 
@@ -467,6 +468,28 @@ class Store:
                 overlap = min(end, hi) - max(start, lo)
                 if overlap > 0:
                     sums[key] = sums.get(key, 0) + overlap
+
+    def window_usage(self, start: int, end: int) -> list[WindowUsage]:
+        """Seconds per stored window in [start, end), most used first (for previewing a new rule)."""
+        stmt = (
+            select(
+                _apps.c.name.label("app"),
+                _titles.c.text.label("title"),
+                _windows.c.category,
+                _windows.c.label,
+                func.sum(_events.c.duration).label("seconds"),
+            )
+            .select_from(
+                _events.join(_windows, _events.c.window_id == _windows.c.id)
+                .join(_apps, _windows.c.app_id == _apps.c.id)
+                .outerjoin(_titles, _windows.c.title_id == _titles.c.id)
+            )
+            .where(_events.c.start >= start, _events.c.start < end)
+            .group_by(_windows.c.id, _apps.c.name, _titles.c.text, _windows.c.category, _windows.c.label)
+            .order_by(func.sum(_events.c.duration).desc())
+        )
+        rows = self._read(lambda conn: conn.execute(stmt).all())
+        return [WindowUsage(r.app, r.title, Category(r.category), r.label, int(r.seconds)) for r in rows]
 
     def extent(self) -> tuple[int, int] | None:
         """The first start and last end of all events, or None when there are none."""

@@ -1,0 +1,312 @@
+"""The tray application: one per data folder, tracking in-process, with a dashboard a click away.
+
+Start-up order: ask an already running Middenweg to show its dashboard (and exit 0); take the tracker lock (a
+headless tracker holding it is reported, exit 1); start tracking; wait up to ~10 s for a tray to appear (at login it
+may come late); without one, show the dashboard and say why, and keep tracking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from middenweg import i18n
+from middenweg.bootstrap import Context
+from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
+from middenweg.gui.dashboard import TREND_WEEKS, Dashboard, WeekData, write_csv_atomically
+from middenweg.gui.driver import TrackingDriver
+from middenweg.gui.tray import Tray, icon
+from middenweg.i18n import _
+from middenweg.instance import AlreadyRunningError, InstanceLock
+from middenweg.reports.weekly import CategorySeconds
+from middenweg.tracking.pause import PauseFile, pause_until
+from middenweg.tracking.runner import StoreSink
+from middenweg.tracking.sampler import Sampler, TrackState
+from middenweg.tracking.select import ProbeSet, select_probes
+
+TRAY_WAIT_SECONDS = 10.0
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+class NoDisplayError(Exception):
+    """There is no graphical session to show a window or tray icon in."""
+
+
+def ensure_display(environ: Mapping[str, str] | None = None) -> None:
+    """Qt aborts the process when it cannot reach a display; say so in a sentence instead."""
+    env = os.environ if environ is None else environ
+    if sys.platform.startswith("linux") and not (
+        env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM")
+    ):
+        raise NoDisplayError(
+            _(
+                "Middenweg needs a desktop session to show its tray icon and windows (DISPLAY is not set). "
+                "Use `middenweg track --headless` to keep track without one, or `middenweg report` for this week."
+            )
+        )
+
+
+def server_name(data_dir: Path) -> str:
+    """A per-user, per-data-folder local socket name (a Unix socket or named pipe, never a TCP port)."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    user = os.environ.get("USER") or os.environ.get("USERNAME") or str(os.getuid() if hasattr(os, "getuid") else "")
+    return f"middenweg-{user}-{digest}"
+
+
+def ask_running_instance(name: str, message: str, timeout_ms: int = 1500) -> bool:
+    """True when a running Middenweg took ``message`` (e.g. "dashboard 2026-W44")."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write(message.encode("utf-8") + b"\n")
+    socket.flush()
+    socket.waitForBytesWritten(timeout_ms)
+    answered = socket.waitForReadyRead(timeout_ms) and bytes(socket.readAll().data()).startswith(b"ok")
+    socket.disconnectFromServer()
+    return answered
+
+
+def install_qt_translations(app: QApplication, language: str) -> list[QTranslator]:
+    """Qt's own strings (standard buttons, dialogs) in the same language as ours."""
+    if language == "en":
+        return []
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translators = []
+    for name in ("qtbase",):
+        translator = QTranslator(app)
+        if translator.load(QLocale(language), name, "_", folder):
+            app.installTranslator(translator)
+            translators.append(translator)
+    return translators
+
+
+class TrayApplication:
+    """Everything the running app holds. Build with ``start``; ``quit`` stops tracking cleanly."""
+
+    def __init__(self, ctx: Context, app: QApplication, probes: ProbeSet | None, lock: InstanceLock) -> None:
+        self.ctx, self.app, self.probes, self.lock = ctx, app, probes, lock
+        self.store = ctx.store()
+        self.device = ctx.local_device()
+        self.pause_file = PauseFile(ctx.paths.data_dir / "pause.json")
+        self.driver: TrackingDriver | None = None
+        if probes is not None:
+            sampler = Sampler(
+                probes.window,
+                probes.idle,
+                probes.media,
+                ctx.rules()[0],
+                StoreSink(self.store, self.device),
+                idle_after=ctx.settings.idle_after,
+                policy=ctx.title_policy,
+                exclusions=ctx.exclusions,
+                paused=self.pause_file.active,
+            )
+            self.driver = TrackingDriver(sampler, ctx.clock)
+        self.dashboard = Dashboard(self._load_week, self._this_week, self._export_week)
+        self.dashboard.setWindowIcon(icon("middenweg.svg"))
+        self.tray = Tray(
+            self._today,
+            self.pause_file,
+            lambda spec: pause_until(spec, ctx.clock.time(), ctx.tz),
+        )
+        self.tray.dashboard_requested.connect(self.show_dashboard)
+        self.tray.settings_requested.connect(self.show_settings)
+        self.tray.quit_requested.connect(self.quit)
+        if self.driver is not None:
+            self.driver.state_changed.connect(self.tray.set_state)
+        self.server = QLocalServer()
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self.server.newConnection.connect(self._on_connection)
+        self._settings_dialog: Any = None
+        self._stopped = False
+
+    # -- data for the windows ---------------------------------------------------------------------------------
+
+    def _this_week(self) -> IsoWeek:
+        return IsoWeek.containing(local_date(int(self.ctx.clock.time()), self.ctx.tz))
+
+    def _load_week(self, week: IsoWeek) -> WeekData:
+        from middenweg.history import weekly_report, weekly_totals
+
+        report = weekly_report(self.store, week, self.ctx.tz, self.ctx.settings.age_group)
+        trend = weekly_totals(self.store, week, TREND_WEEKS, self.ctx.tz)
+        return WeekData(report, trend)
+
+    def _today(self) -> CategorySeconds:
+        now = self.ctx.clock.time()
+        today = local_date(int(now), self.ctx.tz)
+        start, end = day_boundaries([today], self.ctx.tz)
+        return CategorySeconds.from_mapping(self.store.category_totals(start, end))
+
+    def _export_week(self, week: IsoWeek, path: Path) -> int:
+        from middenweg.history import export_history
+
+        days = week.days()
+        return write_csv_atomically(
+            path,
+            lambda out: export_history(self.store, out, "csv", self.ctx.tz, days[0], days[-1], self.ctx.clock.time()),
+        )
+
+    # -- windows ----------------------------------------------------------------------------------------------
+
+    def show_dashboard(self, week: IsoWeek | None = None) -> None:
+        if self.driver is not None and not self._stopped:
+            self.driver.sampler.flush()  # show the last seconds too, not only what the last timed write saved
+        self.dashboard.show_week(week or self._this_week())
+        if not self.dashboard.isVisible():
+            screen = self.dashboard.screen().availableGeometry()
+            self.dashboard.resize(min(780, screen.width() - 40), min(900, screen.height() - 60))
+        self.dashboard.show()
+        self.dashboard.raise_()
+        self.dashboard.activateWindow()
+
+    def show_settings(self) -> None:
+        try:
+            from middenweg.gui.settings_dialog import SettingsDialog
+        except ImportError:  # pragma: no cover - the dialog ships with the package
+            return
+        if self._settings_dialog is None:
+            self._settings_dialog = SettingsDialog(self.ctx.paths, self.store, on_changed=self._setting_changed)
+        self._settings_dialog.show()
+        self._settings_dialog.raise_()
+        self._settings_dialog.activateWindow()
+
+    def _setting_changed(self, key: str) -> None:
+        from middenweg.config import load_settings
+
+        self.ctx.settings = load_settings(self.ctx.paths.settings_file)
+        if self.driver is not None:
+            sampler = self.driver.sampler
+            sampler.idle_after = self.ctx.settings.idle_after
+            sampler.policy = self.ctx.title_policy
+            sampler.exclusions = self.ctx.exclusions
+        if key == "language":
+            i18n.activate(i18n.resolve_language(self.ctx.settings.language))
+        if self.dashboard.isVisible():
+            self.dashboard.refresh()
+        self.tray.refresh()
+
+    # -- single instance --------------------------------------------------------------------------------------
+
+    def _on_connection(self) -> None:
+        if not self.server.hasPendingConnections():
+            return
+        socket = self.server.nextPendingConnection()
+        socket.waitForReadyRead(1000)
+        words = bytes(socket.readAll().data()).decode("utf-8", "replace").split()
+        socket.write(b"ok\n")
+        socket.flush()
+        socket.disconnectFromServer()
+        week = None
+        if len(words) > 1:
+            try:
+                week = IsoWeek.parse(words[1])
+            except ValueError:
+                week = None
+        self.show_dashboard(week)
+
+    # -- life cycle -------------------------------------------------------------------------------------------
+
+    def start(self, *, dashboard_week: IsoWeek | None, open_dashboard: bool) -> None:
+        name = server_name(self.ctx.paths.data_dir)
+        QLocalServer.removeServer(name)  # a stale socket file of a crashed instance (we hold the lock)
+        self.server.listen(name)
+        if self.driver is not None:
+            self.driver.start()
+        if self.probes is None or (self.driver is not None and self.driver.state is TrackState.UNSUPPORTED):
+            reason = (
+                self.driver.last.status.reason if self.driver and self.driver.last and self.driver.last.status else ""
+            )
+            self.dashboard.set_notice(reason or _("Middenweg cannot see the active window here."))
+        if open_dashboard or dashboard_week is not None:
+            self.show_dashboard(dashboard_week)
+        self._wait_for_tray(time.monotonic() + TRAY_WAIT_SECONDS)
+
+    def _wait_for_tray(self, deadline: float) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+            sys.stderr.write(_("Middenweg is running in the system tray.") + "\n")
+            sys.stderr.flush()
+            return
+        if time.monotonic() < deadline:
+            QTimer.singleShot(250, lambda: self._wait_for_tray(deadline))
+            return
+        sys.stderr.write(_("No system tray was found; showing the dashboard instead. Middenweg keeps track.") + "\n")
+        self.dashboard.set_notice(
+            _(
+                "Your desktop shows no system tray, so Middenweg has no icon there. It keeps track while this "
+                "window is open or minimised; closing it hides it, and `middenweg dashboard` shows it again."
+            )
+        )
+        self.show_dashboard()
+
+    def quit(self) -> None:
+        self.stop()
+        self.app.quit()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.driver is not None:
+            self.driver.stop()
+        self.tray.hide()
+        self.server.close()
+        if self.probes is not None:
+            self.probes.close()
+        self.ctx.close()
+        self.lock.release()
+
+
+def run(ctx: Context, *, dashboard_week: IsoWeek | None = None, open_dashboard: bool = False) -> int:
+    """Start the tray app (or hand over to the running one). Returns the process exit code."""
+    ensure_display()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Middenweg")
+    app.setApplicationDisplayName("Middenweg")
+    app.setDesktopFileName("middenweg")
+    app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(icon("middenweg.svg"))
+    name = server_name(ctx.paths.data_dir)
+    message = "dashboard" + (f" {dashboard_week}" if dashboard_week else "")
+    if ask_running_instance(name, message):
+        sys.stdout.write(_("Middenweg is already running; its dashboard is open now.") + "\n")
+        return EXIT_OK
+    lock = InstanceLock(ctx.paths.data_dir / "tracker.lock", "middenweg (tray)")
+    ctx.paths.ensure()
+    try:
+        lock.acquire()
+    except AlreadyRunningError as exc:
+        sys.stderr.write(_("middenweg: {message}").format(message=exc) + "\n")
+        return EXIT_ERROR
+    install_qt_translations(app, i18n.active_language())
+    probes, _attempts = select_probes()
+    tray_app = TrayApplication(ctx, app, probes, lock)
+    app.aboutToQuit.connect(tray_app.stop)
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        tray_app.quit()
+
+    for signame in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, signame):
+            signal.signal(getattr(signal, signame), on_signal)
+    # Python runs signal handlers only between bytecodes: wake the interpreter regularly while Qt waits.
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(500)
+    tray_app.start(dashboard_week=dashboard_week, open_dashboard=open_dashboard)
+    code = app.exec()
+    tray_app.stop()
+    return int(code)
