@@ -69,6 +69,12 @@ class Context:
             self._rules = load_rules(self.paths.rules_file)
         return self._rules
 
+    def reload_rules(self) -> None:
+        """Read rules.toml again (after the settings window added a rule) and re-categorise history with it."""
+        self._rules = None
+        if self._store is not None:
+            self._sync_rules(self._store)
+
     def store(self) -> Store:
         """The database, opened (and migrated) on first use; history follows the current rules."""
         if self._store is None:

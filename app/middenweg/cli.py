@@ -504,11 +504,27 @@ def _run_gui(ctx: Context, **options: Any) -> int:
         raise UserError(str(exc)) from exc
 
 
+def _handed_over(message: str) -> bool:
+    """True when a running Middenweg for this data folder took the request (checked before anything heavy loads)."""
+    if os.environ.get("DISPLAY") is None and sys.platform.startswith("linux") and not os.environ.get("WAYLAND_DISPLAY"):
+        return False
+    from middenweg.gui.handover import ask_running_instance, server_name
+
+    if not ask_running_instance(server_name(Paths.from_environment().data_dir), message):
+        return False
+    print(_("Middenweg is already running; its dashboard is open now."))
+    return True
+
+
 def cmd_app(args: argparse.Namespace) -> int:
+    if _handed_over("dashboard"):
+        return EXIT_OK
     return _run_gui(_context())
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    if _handed_over("dashboard" + (f" {args.week}" if args.week else "")):
+        return EXIT_OK
     return _run_gui(_context(), dashboard_week=args.week, open_dashboard=True)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aw_fixture import expected_seconds, write_export
 
-from conftest import CliRunner, Result
+from clirunner import CliRunner, Result
 
 W43 = ["2026-10-19", "2026-10-20", "2026-10-21", "2026-10-22", "2026-10-23", "2026-10-24", "2026-10-25"]
 
@@ -42,9 +42,12 @@ def digest(path: Path) -> str:
 
 def test_version_and_an_empty_first_start(cli: CliRunner) -> None:
     assert ok(cli("--version")).out.startswith("middenweg ")
-    out = ok(cli()).out
+    out = ok(cli("report")).out
     assert "Week " in out and "Nothing recorded this week yet." in out
     assert "no age group" in out.lower()
+    # Without a desktop session the tray app cannot start: it says so and what to use instead.
+    headless = failed(cli(DISPLAY="", WAYLAND_DISPLAY="", QT_QPA_PLATFORM=""), "desktop session", "--headless")
+    assert headless.code == 1
 
 
 def test_an_activitywatch_import_gives_the_hand_counted_seconds_in_a_dst_week(cli: CliRunner, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CliRunner
+from clirunner import CliRunner
 
 
 def test_pause_and_resume(cli: CliRunner) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CliRunner
+from clirunner import CliRunner
 from desktop import Desktop, stop_process, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.x11]

@@ -7,7 +7,6 @@ may come late); without one, show the dashboard and say why, and keep tracking.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from middenweg import i18n
@@ -25,6 +24,7 @@ from middenweg.bootstrap import Context
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
 from middenweg.gui.dashboard import TREND_WEEKS, Dashboard, WeekData, write_csv_atomically
 from middenweg.gui.driver import TrackingDriver
+from middenweg.gui.handover import ask_running_instance, server_name
 from middenweg.gui.tray import Tray, icon
 from middenweg.i18n import _
 from middenweg.instance import AlreadyRunningError, InstanceLock
@@ -56,27 +56,6 @@ def ensure_display(environ: Mapping[str, str] | None = None) -> None:
         )
 
 
-def server_name(data_dir: Path) -> str:
-    """A per-user, per-data-folder local socket name (a Unix socket or named pipe, never a TCP port)."""
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    user = os.environ.get("USER") or os.environ.get("USERNAME") or str(os.getuid() if hasattr(os, "getuid") else "")
-    return f"middenweg-{user}-{digest}"
-
-
-def ask_running_instance(name: str, message: str, timeout_ms: int = 1500) -> bool:
-    """True when a running Middenweg took ``message`` (e.g. "dashboard 2026-W44")."""
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(timeout_ms):
-        return False
-    socket.write(message.encode("utf-8") + b"\n")
-    socket.flush()
-    socket.waitForBytesWritten(timeout_ms)
-    answered = socket.waitForReadyRead(timeout_ms) and bytes(socket.readAll().data()).startswith(b"ok")
-    socket.disconnectFromServer()
-    return answered
-
-
 def install_qt_translations(app: QApplication, language: str) -> list[QTranslator]:
     """Qt's own strings (standard buttons, dialogs) in the same language as ours."""
     if language == "en":
@@ -89,6 +68,19 @@ def install_qt_translations(app: QApplication, language: str) -> list[QTranslato
             app.installTranslator(translator)
             translators.append(translator)
     return translators
+
+
+def release_startup_memory() -> None:
+    """Give back what start-up allocated and freed (import-time garbage): a tray app should stay small all day."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.util.find_library("c")
+        if libc:
+            ctypes.CDLL(libc).malloc_trim(0)
 
 
 class TrayApplication:
@@ -129,6 +121,7 @@ class TrayApplication:
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._on_connection)
         self._settings_dialog: Any = None
+        self._welcome: Any = None
         self._stopped = False
 
     # -- data for the windows ---------------------------------------------------------------------------------
@@ -171,11 +164,18 @@ class TrayApplication:
         self.dashboard.raise_()
         self.dashboard.activateWindow()
 
+    def show_welcome(self) -> None:
+        """The first-run welcome: what Middenweg does, the age group, title privacy (can be skipped)."""
+        from middenweg.gui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(self.ctx.paths)
+        dialog.finished.connect(lambda _result: self._setting_changed("age-group"))
+        self._welcome = dialog
+        dialog.open()
+
     def show_settings(self) -> None:
-        try:
-            from middenweg.gui.settings_dialog import SettingsDialog
-        except ImportError:  # pragma: no cover - the dialog ships with the package
-            return
+        from middenweg.gui.settings_dialog import SettingsDialog
+
         if self._settings_dialog is None:
             self._settings_dialog = SettingsDialog(self.ctx.paths, self.store, on_changed=self._setting_changed)
         self._settings_dialog.show()
@@ -186,6 +186,10 @@ class TrayApplication:
         from middenweg.config import load_settings
 
         self.ctx.settings = load_settings(self.ctx.paths.settings_file)
+        if key == "rules":
+            self.ctx.reload_rules()  # and re-categorise stored history with them
+            if self.driver is not None:
+                self.driver.sampler.set_rules(self.ctx.rules()[0])
         if self.driver is not None:
             sampler = self.driver.sampler
             sampler.idle_after = self.ctx.settings.idle_after
@@ -231,7 +235,10 @@ class TrayApplication:
             self.dashboard.set_notice(reason or _("Middenweg cannot see the active window here."))
         if open_dashboard or dashboard_week is not None:
             self.show_dashboard(dashboard_week)
+        if not self.ctx.settings.age_group_asked:
+            self.show_welcome()
         self._wait_for_tray(time.monotonic() + TRAY_WAIT_SECONDS)
+        QTimer.singleShot(3000, release_startup_memory)
 
     def _wait_for_tray(self, deadline: float) -> None:
         if QSystemTrayIcon.isSystemTrayAvailable():

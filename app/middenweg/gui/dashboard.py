@@ -120,6 +120,8 @@ class Dashboard(QWidget):
         QShortcut(QKeySequence("Alt+Left"), self, self.previous_button.click)
         QShortcut(QKeySequence("Alt+Right"), self, self.next_button.click)
         QShortcut(QKeySequence("Alt+Home"), self, self.this_week_button.click)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
+        QShortcut(QKeySequence("Esc"), self, self.close)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -91,6 +91,11 @@ class Sampler:
         self._floor = float("-inf")  # nothing before this may be recorded again (after the clock went back)
         self._classified: dict[tuple[str, str | None], tuple[str, str | None, Category, str]] = {}
 
+    def set_rules(self, rules: RuleSet) -> None:
+        """Classify with new rules from the next tick on (the open event ends where the old rules applied)."""
+        self.rules = rules
+        self._classified.clear()
+
     # -- ticking --------------------------------------------------------------------------------------------------
 
     def tick(self, wall: float, mono: float) -> TickResult:

@@ -1,0 +1,100 @@
+"""How fast the tray app is ready and how much memory it holds, on Xvfb with icewm (a tray host).
+
+Launch → tray icon shown (the app's own "running in the system tray" line), resident memory before the dashboard
+was ever opened, then the dashboard opened through a second launch (`middenweg dashboard`, which hands over to the
+running app) until its window is visible: the first time (matplotlib loads then) and again. Uses the demo's six
+weeks of synthetic usage so the charts have something to draw.
+
+    python benchmarks/app.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from desktop import Desktop, running_desktop, stop_process, wait_until  # noqa: E402
+from middenweg.demo import make_demo_home  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def dashboard_visible(desk: Desktop) -> bool:
+    return bool(desk.xdotool("search", "--onlyvisible", "--name", "Your week").strip())
+
+
+def open_dashboard(desk: Desktop, env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "middenweg", "dashboard"], env=env, check=True, capture_output=True)
+    wait_until(lambda: dashboard_visible(desk), "the dashboard", timeout=30, interval=0.01)
+    return time.perf_counter() - began
+
+
+def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, float]:
+    home = tmp / f"home{index}"
+    make_demo_home(home, now=time.time(), tz=ZoneInfo("Europe/Amsterdam"))
+    env = desk.env(MIDDENWEG_HOME=str(home), PYTHONPATH=str(REPO / "app"), LANGUAGE="en", TZ="Europe/Amsterdam")
+    log = tmp / f"app{index}.log"
+    with log.open("w") as out:
+        began = time.perf_counter()
+        app = subprocess.Popen(
+            [sys.executable, "-m", "middenweg"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_until(lambda: "running in the system tray" in log.read_text(), "the tray", timeout=30, interval=0.01)
+            ready = time.perf_counter() - began
+            time.sleep(3)  # a few ticks of tracking before measuring memory
+            rss = rss_mb(app.pid)
+            first = open_dashboard(desk, env)
+            desk.xdotool("search", "--name", "Your week", "windowactivate", "--sync")
+            desk.xdotool("key", "Escape")  # the dashboard hides (Middenweg stays in the tray)
+            wait_until(lambda: not dashboard_visible(desk), "the dashboard to hide", timeout=10)
+            again = open_dashboard(desk, env)
+        finally:
+            stop_process(app, sig=signal.SIGTERM, timeout=10)
+    return ready, rss, first, again
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="mw-app-") as tmp, running_desktop(Path(tmp)) as desk:
+        for index in range(args.runs):
+            results.append(one_run(desk, Path(tmp), index))
+    ready, rss, first, again = (statistics.median(values) for values in zip(*results, strict=True))
+    print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}; "
+          f"median of {args.runs} launches")  # fmt: skip
+    print()
+    print("| Measure | Result | Target |")
+    print("|---|---|---|")
+    print(f"| Tray ready after launch | {ready:.2f} s | ≤ 1.5 s |")
+    print(f"| Resident memory before the dashboard is opened | {rss:.0f} MB | ≤ 90 MB |")
+    print(f"| Dashboard open, first time (matplotlib loads) | {first:.2f} s | ≤ 1.5 s |")
+    print(f"| Dashboard open again | {again:.2f} s | ≤ 0.3 s |")
+    print()
+    print("(Dashboard times include the second `middenweg dashboard` process that asks the running app to open it,")
+    print(" about 0.15 s of Python start-up, and waiting until the window is mapped.)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
