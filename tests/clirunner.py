@@ -25,7 +25,12 @@ class CliRunner:
         self.home = home
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MIDDENWEG_", "PYTEST_"))}
+        # QT_QPA_PLATFORM=offscreen is set for the in-process widget tests; a real process must find the real display.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("MIDDENWEG_", "PYTEST_")) and k != "QT_QPA_PLATFORM"
+        }
         env.update(MIDDENWEG_HOME=str(self.home), LANGUAGE="en", TZ="Europe/Amsterdam")
         env["PYTHONPATH"] = str(REPO / "app") + os.pathsep + env.get("PYTHONPATH", "")
         env.update(extra)

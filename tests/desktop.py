@@ -170,7 +170,9 @@ def _read_line(stream: Any, timeout: float, what: str, process: subprocess.Popen
 
 def base_env() -> dict[str, str]:
     """The environment for desktop children: this one, minus anything that would reach the real desktop."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    # QT_QPA_PLATFORM too: the in-process widget tests set it to offscreen, where no window reaches this desktop.
+    dropped = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
