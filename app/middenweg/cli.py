@@ -181,14 +181,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         store = ctx.store()
         _rule_warnings(ctx)
         tz = ctx.tz
-        week = getattr(args, "week", None) or current_week(ctx.clock.time(), tz)
+        this_week = current_week(ctx.clock.time(), tz)
+        week = getattr(args, "week", None) or this_week
         report = weekly_report(store, week, tz, ctx.settings.age_group)
     finally:
         ctx.close()
     if getattr(args, "json", False):
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(render_report(report))
+        print(render_report(report, current=week == this_week))
     return EXIT_OK
 
 

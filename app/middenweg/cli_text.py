@@ -35,7 +35,7 @@ def signed_percent(value: float | None) -> str:
     return "–" if value is None else f"{value:+.0f}%"
 
 
-def render_report(report: WeeklyReport) -> str:
+def render_report(report: WeeklyReport, current: bool = True) -> str:
     days = report.days
     span = f"{short_date(days[0].date)} – {short_date(days[-1].date)} {days[-1].date.year}"
     lines = [_("Week {week} · {span} · {zone}").format(week=report.week, span=span, zone=report.timezone), ""]
@@ -66,6 +66,6 @@ def render_report(report: WeeklyReport) -> str:
     else:
         lines.append(_("Nothing recorded this week yet."))
     lines.append("")
-    lines.append(comparison_sentence(report.reference, report.totals.online))
+    lines.append(comparison_sentence(report.reference, report.totals.online, None if current else report.week.week))
     lines.append(report.reference.caveat)
     return "\n".join(lines)

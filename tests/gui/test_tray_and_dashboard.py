@@ -131,3 +131,9 @@ def test_tray_menu_pauses_resumes_and_shows_today(qtbot, tmp_path: Path) -> None
         tray.dashboard_action.trigger()
     with qtbot.waitSignal(tray.quit_requested, timeout=1000):
         tray.quit_action.trigger()
+
+
+def test_a_past_week_is_not_called_this_week(dashboard: Dashboard) -> None:
+    assert dashboard.reference_text.text().startswith("This week you spent")
+    dashboard.previous_button.click()
+    assert dashboard.reference_text.text().startswith("In week 46 you spent")

@@ -225,7 +225,10 @@ class Dashboard(QWidget):
         self.summary.setText(" · ".join(parts))
         palette = charts.DARK if self.dark() else charts.LIGHT
         self.week_chart.show_figure(charts.week_chart(report, palette), charts.week_summary(report))
-        self.reference_text.setText(comparison_sentence(report.reference, report.totals.online))
+        current = report.week == self._this_week()
+        self.reference_text.setText(
+            comparison_sentence(report.reference, report.totals.online, None if current else report.week.week)
+        )
         self.reference_chart.show_figure(charts.reference_chart(report, palette), charts.reference_summary(report))
         self.caveat.setText(report.reference.caveat)
         self.trend_chart.show_figure(charts.trend_chart(data.trend, palette), charts.trend_summary(data.trend))

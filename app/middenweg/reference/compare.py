@@ -163,26 +163,26 @@ def _caveat(primary: ReferenceFigure | None) -> str:
 
 # Whole sentences, one per kind of finding, so a translator never has to glue fragments together.
 _FOUND_EXACT = N_(
-    "This week you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
     "found that people aged {group} spent {hours} hours a week online on average — all leisure time on "
     "any device, so this is context, not a target."
 )
 _FOUND_SLIGHTLY_MORE = N_(
-    "This week you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
     "found that people aged {group} spent slightly more than {hours} hours a week online — all leisure "
     "time on any device, so this is context, not a target."
 )
 _FOUND_WELL_ABOVE = N_(
-    "This week you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
     "found that people aged {group} spent well above {hours} hours a week online — all leisure time on "
     "any device, so this is context, not a target."
 )
 _NO_FIGURE = N_(
-    "This week you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
     "gives no figure for people aged {group}, so there is nothing from it to set your week beside."
 )
 _NO_AGE_GROUP = N_(
-    "This week you spent {measured} in social and messaging apps on this computer; no age group is set, "
+    "{when} you spent {measured} in social and messaging apps on this computer; no age group is set, "
     "so there is no figure for your age group to set it beside (set one with "
     "`middenweg config set age-group 25-34`)."
 )
@@ -195,18 +195,23 @@ _MORE_THAN_SENTENCES: dict[AgeGroup, str] = {
 }
 
 
-def comparison_sentence(comparison: Comparison, measured_seconds: int) -> str:
-    """One plain sentence for the human-readable report: the measured week and the primary source's figure."""
+def comparison_sentence(comparison: Comparison, measured_seconds: int, week_number: int | None = None) -> str:
+    """One plain sentence for the human-readable report: the measured week and the primary source's figure.
+
+    ``week_number`` names a week other than the current one ("In week 44 you spent ..."); None means this week.
+    """
     measured = format_duration(measured_seconds)
+    when = _("This week") if week_number is None else _("In week {number}").format(number=week_number)
     primary = comparison.primary
     if comparison.age_group is None or primary is None:
-        return _(_NO_AGE_GROUP).format(measured=measured)
+        return _(_NO_AGE_GROUP).format(when=when, measured=measured)
     group = _group_label(comparison.age_group)
     if primary.bound is Bound.NONE or primary.hours_per_week is None:
-        return _(_NO_FIGURE).format(measured=measured, source=primary.source, year=primary.year, group=group)
+        return _(_NO_FIGURE).format(when=when, measured=measured, source=primary.source, year=primary.year, group=group)
     exact = primary.bound is Bound.EXACT
     template = _FOUND_EXACT if exact else _MORE_THAN_SENTENCES[comparison.age_group]
     return _(template).format(
+        when=when,
         measured=measured,
         source=primary.source,
         year=primary.year,
