@@ -137,3 +137,18 @@ def test_a_past_week_is_not_called_this_week(dashboard: Dashboard) -> None:
     assert dashboard.reference_text.text().startswith("This week you spent")
     dashboard.previous_button.click()
     assert dashboard.reference_text.text().startswith("In week 46 you spent")
+
+
+def test_a_language_change_applies_at_once(qtbot, dashboard: Dashboard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from middenweg import i18n
+
+    tray = Tray(lambda: CategorySeconds(60, 0, 0), PauseFile(tmp_path / "p.json"), lambda spec: 1e10)
+    i18n.activate("nl")
+    tray.retranslate()
+    dashboard.retranslate()
+    tray.refresh()
+    assert tray.dashboard_action.text() == "&Overzicht openen"
+    assert tray.menu.actions()[0].text().startswith("Sociaal vandaag")
+    assert "Vorige week" in dashboard.previous_button.text()
+    assert dashboard.compare_heading.text() == "Vergeleken met je leeftijdsgroep"
+    assert "ma 16 nov" in dashboard.title.text()

@@ -122,6 +122,7 @@ class TrayApplication:
         self.server.newConnection.connect(self._on_connection)
         self._settings_dialog: Any = None
         self._welcome: Any = None
+        self.qt_translators: list[QTranslator] = []
         self._stopped = False
 
     # -- data for the windows ---------------------------------------------------------------------------------
@@ -196,7 +197,13 @@ class TrayApplication:
             sampler.policy = self.ctx.title_policy
             sampler.exclusions = self.ctx.exclusions
         if key == "language":
-            i18n.activate(i18n.resolve_language(self.ctx.settings.language))
+            language = i18n.resolve_language(self.ctx.settings.language)
+            i18n.activate(language)
+            for translator in self.qt_translators:
+                self.app.removeTranslator(translator)
+            self.qt_translators = install_qt_translations(self.app, language)
+            self.tray.retranslate()
+            self.dashboard.retranslate()
         if self.dashboard.isVisible():
             self.dashboard.refresh()
         self.tray.refresh()
@@ -298,9 +305,10 @@ def run(ctx: Context, *, dashboard_week: IsoWeek | None = None, open_dashboard: 
     except AlreadyRunningError as exc:
         sys.stderr.write(_("middenweg: {message}").format(message=exc) + "\n")
         return EXIT_ERROR
-    install_qt_translations(app, i18n.active_language())
+    translators = install_qt_translations(app, i18n.active_language())
     probes, _attempts = select_probes()
     tray_app = TrayApplication(ctx, app, probes, lock)
+    tray_app.qt_translators = translators
     app.aboutToQuit.connect(tray_app.stop)
 
     def on_signal(_signum: int, _frame: Any) -> None:

@@ -96,15 +96,13 @@ class Dashboard(QWidget):
         self._load, self._this_week, self._export_csv = load, this_week, export_csv
         self.week = this_week()
         self.data: WeekData | None = None
-        self.setWindowTitle(_("Your week"))  # Qt adds " — Middenweg"
         self.setObjectName("dashboard")
         self.resize(760, 860)
 
-        self.previous_button = QPushButton(_("◀ &Previous week"))
-        self.this_week_button = QPushButton(_("T&his week"))
-        self.next_button = QPushButton(_("&Next week ▶"))
+        self.previous_button = QPushButton()
+        self.this_week_button = QPushButton()
+        self.next_button = QPushButton()
         self.title = QLabel()
-        self.title.setAccessibleName(_("Week shown"))
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
@@ -125,23 +123,19 @@ class Dashboard(QWidget):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName(_("Totals this week"))
-        self.week_chart = ChartView(_("Social and messaging time per day"))
+        self.week_chart = ChartView("")
         self.reference_text = QLabel()
         self.reference_text.setWordWrap(True)
-        self.reference_chart = ChartView(_("Your week beside your age group"))
+        self.reference_chart = ChartView("")
         self.caveat = QLabel()
         self.caveat.setWordWrap(True)
-        self.caveat.setAccessibleName(_("What the comparison means"))
-        self.trend_chart = ChartView(_("The last 12 weeks"))
+        self.trend_chart = ChartView("")
         self.top_apps = QTreeWidget()
-        self.top_apps.setAccessibleName(_("Top apps and sites"))
-        self.top_apps.setHeaderLabels([_("App or site"), _("Category"), _("Time")])
         self.top_apps.setRootIsDecorated(False)
         self.top_apps.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.top_apps.setMinimumHeight(160)
-        self.save_chart_button = QPushButton(_("&Save chart…"))
-        self.export_button = QPushButton(_("&Export week as CSV…"))
+        self.save_chart_button = QPushButton()
+        self.export_button = QPushButton()
         self.save_chart_button.clicked.connect(self.save_chart)
         self.export_button.clicked.connect(self.export_week)
         exports = QHBoxLayout()
@@ -151,7 +145,6 @@ class Dashboard(QWidget):
 
         self.notice = QLabel()
         self.notice.setWordWrap(True)
-        self.notice.setAccessibleName(_("Notice"))
         self.notice.setStyleSheet("QLabel { padding: 6px; border: 1px solid palette(mid); border-radius: 4px; }")
         self.notice.hide()
 
@@ -161,13 +154,14 @@ class Dashboard(QWidget):
         column.addWidget(self.title)
         column.addWidget(self.summary)
         column.addWidget(self.week_chart)
-        column.addWidget(_heading(_("Compared with your age group")))
+        self.compare_heading, self.trend_heading, self.top_heading = _heading(""), _heading(""), _heading("")
+        column.addWidget(self.compare_heading)
         column.addWidget(self.reference_text)
         column.addWidget(self.reference_chart)
         column.addWidget(self.caveat)
-        column.addWidget(_heading(_("The last 12 weeks")))
+        column.addWidget(self.trend_heading)
         column.addWidget(self.trend_chart)
-        column.addWidget(_heading(_("Top apps and sites")))
+        column.addWidget(self.top_heading)
         column.addWidget(self.top_apps)
         column.addLayout(exports)
         scroll = QScrollArea()
@@ -176,6 +170,34 @@ class Dashboard(QWidget):
         outer = QVBoxLayout(self)
         outer.addLayout(nav)
         outer.addWidget(scroll)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every fixed text in the active language (called again when the language setting changes)."""
+        self.setWindowTitle(_("Your week"))  # Qt adds " — Middenweg"
+        self.previous_button.setText(_("◀ &Previous week"))
+        self.this_week_button.setText(_("T&his week"))
+        self.next_button.setText(_("&Next week ▶"))
+        self.title.setAccessibleName(_("Week shown"))
+        self.summary.setAccessibleName(_("Totals this week"))
+        self.notice.setAccessibleName(_("Notice"))
+        self.week_chart.setAccessibleName(_("Social and messaging time per day"))
+        self.reference_chart.setAccessibleName(_("Your week beside your age group"))
+        self.caveat.setAccessibleName(_("What the comparison means"))
+        self.trend_chart.setAccessibleName(_("The last 12 weeks"))
+        self.top_apps.setAccessibleName(_("Top apps and sites"))
+        self.top_apps.setHeaderLabels([_("App or site"), _("Category"), _("Time")])
+        for heading, text in (
+            (self.compare_heading, _("Compared with your age group")),
+            (self.trend_heading, _("The last 12 weeks")),
+            (self.top_heading, _("Top apps and sites")),
+        ):
+            heading.setText(text)
+            heading.setAccessibleName(text)
+        self.save_chart_button.setText(_("&Save chart…"))
+        self.export_button.setText(_("&Export week as CSV…"))
+        if self.data is not None:
+            self._draw(self.data)
 
     def set_notice(self, text: str) -> None:
         """A sentence above the week (e.g. why there is no tray icon, or why the window cannot be seen)."""

@@ -59,22 +59,23 @@ class Tray(QObject):
         for action in self._today_actions.values():
             action.setEnabled(False)
         self.menu.addSeparator()
-        self.pause_menu = self.menu.addMenu(_("&Pause"))
+        self.pause_menu = self.menu.addMenu("")
         self.pause_actions: dict[str, QAction] = {}
-        for spec, text in (("15m", _("For &15 minutes")), ("1h", _("For &1 hour")), ("tomorrow", _("Until &tomorrow"))):
-            action = self.pause_menu.addAction(text)
+        for spec in ("15m", "1h", "tomorrow"):
+            action = self.pause_menu.addAction("")
             action.triggered.connect(lambda _checked=False, s=spec: self.pause(s))
             self.pause_actions[spec] = action
-        self.resume_action = self.menu.addAction(_("&Resume tracking"))
+        self.resume_action = self.menu.addAction("")
         self.resume_action.triggered.connect(self.resume)
         self.menu.addSeparator()
-        self.dashboard_action = self.menu.addAction(_("Open &dashboard"))
+        self.dashboard_action = self.menu.addAction("")
         self.dashboard_action.triggered.connect(self.dashboard_requested)
-        self.settings_action = self.menu.addAction(_("&Settings…"))
+        self.settings_action = self.menu.addAction("")
         self.settings_action.triggered.connect(self.settings_requested)
         self.menu.addSeparator()
-        self.quit_action = self.menu.addAction(_("&Quit Middenweg"))
+        self.quit_action = self.menu.addAction("")
         self.quit_action.triggered.connect(self.quit_requested)
+        self.retranslate()
         self.menu.aboutToShow.connect(self.refresh)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
@@ -82,6 +83,16 @@ class Tray(QObject):
         self._refresh_timer.timeout.connect(self.refresh)
         self._refresh_timer.start(60_000)
         self.refresh()
+
+    def retranslate(self) -> None:
+        """Menu texts in the active language (called again when the language setting changes)."""
+        self.pause_menu.setTitle(_("&Pause"))
+        for spec, text in (("15m", _("For 1&5 minutes")), ("1h", _("For &1 hour")), ("tomorrow", _("Until &tomorrow"))):
+            self.pause_actions[spec].setText(text)
+        self.resume_action.setText(_("&Resume tracking"))
+        self.dashboard_action.setText(_("Open &dashboard"))
+        self.settings_action.setText(_("&Settings…"))
+        self.quit_action.setText(_("&Quit Middenweg"))
 
     def show(self) -> None:
         self.icon.show()
