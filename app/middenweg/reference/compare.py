@@ -145,7 +145,7 @@ def _caveat(primary: ReferenceFigure | None) -> str:
     parts = [
         _(
             "Middenweg measures something narrower than these sources: the time it saw you in social and "
-            "messaging apps on this computer this week."
+            "messaging apps on this computer in one week."
         )
     ]
     if primary is not None:

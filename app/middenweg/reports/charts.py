@@ -209,7 +209,7 @@ def reference_chart(
     ends.append(left)
     # Two lines, so the label leaves the bars room in a narrow window and in Dutch.
     # TRANSLATORS: a row label of the reference chart; keep the line break and each line short.
-    labels.append(_("This week\n(social + messaging)"))
+    labels.append(_("Week {number}\n(social + messaging)").format(number=report.week.week))
 
     row += 1
     primary = comparison.primary

@@ -179,7 +179,7 @@ def test_reference_exact_figure_is_a_solid_bar_of_its_hours() -> None:
     assert not any(gid.startswith("reference-open") for gid in found)
     assert texts(figure)["reference-exact-text"] == "18 h"
     assert texts(figure)["measured-text"] == "9 h 1 min"
-    assert tick_texts(figure, "y")[:2] == ["This week\n(social + messaging)", "Forrester 2010, 16-24"]
+    assert tick_texts(figure, "y")[:2] == ["Week 44\n(social + messaging)", "Forrester 2010, 16-24"]
 
 
 def test_reference_more_than_figure_is_open_ended_never_a_total() -> None:
@@ -217,7 +217,7 @@ def test_reference_without_an_age_group_says_so_and_shows_everyone() -> None:
     assert texts(figure)["reference-note"] == "No age group set"
     everyone = found["secondary-13+"]
     assert everyone.get_width() == pytest.approx(report.reference.secondary[0].hours_per_week or -1)
-    assert tick_texts(figure, "y") == ["This week\n(social + messaging)", "Forrester 2010", "SCP 2018, 13+"]
+    assert tick_texts(figure, "y") == ["Week 44\n(social + messaging)", "Forrester 2010", "SCP 2018, 13+"]
 
 
 def test_scp_bands_are_thinner_exact_bars_with_their_own_labels() -> None:
