@@ -47,7 +47,24 @@ def open_dashboard(desk: Desktop, env: dict[str, str]) -> float:
     return time.perf_counter() - began
 
 
-def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, float]:
+#: Where icewm puts the first tray icon on the 1280x800 test screen (its tray sits at the right of the task bar).
+TRAY_ICON = ("1106", "787")
+
+
+def click_tray_icon(desk: Desktop) -> float:
+    began = time.perf_counter()
+    desk.xdotool("mousemove", *TRAY_ICON, "click", "1")
+    wait_until(lambda: dashboard_visible(desk), "the dashboard after a tray click", timeout=30, interval=0.01)
+    return time.perf_counter() - began
+
+
+def hide_dashboard(desk: Desktop) -> None:
+    desk.xdotool("search", "--name", "Your week", "windowactivate", "--sync")
+    desk.xdotool("key", "Escape")  # the dashboard hides (Middenweg stays in the tray)
+    wait_until(lambda: not dashboard_visible(desk), "the dashboard to hide", timeout=10)
+
+
+def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, float, float]:
     home = tmp / f"home{index}"
     make_demo_home(home, now=time.time(), tz=ZoneInfo("Europe/Amsterdam"))
     env = desk.env(MIDDENWEG_HOME=str(home), PYTHONPATH=str(REPO / "app"), LANGUAGE="en", TZ="Europe/Amsterdam")
@@ -62,14 +79,14 @@ def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, 
             ready = time.perf_counter() - began
             time.sleep(3)  # a few ticks of tracking before measuring memory
             rss = rss_mb(app.pid)
-            first = open_dashboard(desk, env)
-            desk.xdotool("search", "--name", "Your week", "windowactivate", "--sync")
-            desk.xdotool("key", "Escape")  # the dashboard hides (Middenweg stays in the tray)
-            wait_until(lambda: not dashboard_visible(desk), "the dashboard to hide", timeout=10)
-            again = open_dashboard(desk, env)
+            first = click_tray_icon(desk)
+            hide_dashboard(desk)
+            again = click_tray_icon(desk)
+            hide_dashboard(desk)
+            handed_over = open_dashboard(desk, env)
         finally:
             stop_process(app, sig=signal.SIGTERM, timeout=10)
-    return ready, rss, first, again
+    return ready, rss, first, again, handed_over
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mw-app-") as tmp, running_desktop(Path(tmp)) as desk:
         for index in range(args.runs):
             results.append(one_run(desk, Path(tmp), index))
-    ready, rss, first, again = (statistics.median(values) for values in zip(*results, strict=True))
+    ready, rss, first, again, handed_over = (statistics.median(values) for values in zip(*results, strict=True))
     print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}; "
           f"median of {args.runs} launches")  # fmt: skip
     print()
@@ -88,11 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|")
     print(f"| Tray ready after launch | {ready:.2f} s | ≤ 1.5 s |")
     print(f"| Resident memory before the dashboard is opened | {rss:.0f} MB | ≤ 90 MB |")
-    print(f"| Dashboard open, first time (matplotlib loads) | {first:.2f} s | ≤ 1.5 s |")
-    print(f"| Dashboard open again | {again:.2f} s | ≤ 0.3 s |")
+    print(f"| Dashboard open from the tray icon, first time (matplotlib loads) | {first:.2f} s | ≤ 1.5 s |")
+    print(f"| Dashboard open from the tray icon again | {again:.2f} s | ≤ 0.3 s |")
+    print(f"| Dashboard open with `middenweg dashboard` (a second process hands over) | {handed_over:.2f} s | — |")
     print()
-    print("(Dashboard times include the second `middenweg dashboard` process that asks the running app to open it,")
-    print(" about 0.15 s of Python start-up, and waiting until the window is mapped.)")
+    print("(Times run from the click or command until the window is mapped, polled with xdotool every 10 ms.)")
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,12 +37,17 @@ def test_tray_icon_single_instance_and_clean_quit(cli: CliRunner, desktop: Deskt
     second = cli("dashboard", **desktop.env())
     assert second.code == 0 and "already running" in second.out
     wait_until(lambda: desktop.xdotool("search", "--onlyvisible", "--name", "Your week").strip(), "the dashboard")
-    desktop.move_mouse(40, 40)
+    desktop.activate(chat)  # back to the chat for a few seconds (the dashboard had the focus)
+    began = time.monotonic()
+    while time.monotonic() - began < 3:
+        desktop.move_mouse(40 + int(time.monotonic() * 10) % 50, 40)
+        time.sleep(0.25)
     stop_process(app, sig=signal.SIGTERM, timeout=10)
     assert app.returncode == 0, log.read_text()
-    # Quitting wrote what it tracked: Signal was in front the whole time.
+    # Quitting wrote what it tracked, including the last seconds before the quit.
     events = json.loads(cli("export", "--format", "json").out)["events"]
-    assert {e["label"] for e in events} == {"Signal"} and sum(e["duration"] for e in events) >= 2
+    signal_seconds = sum(e["duration"] for e in events if e["label"] == "Signal")
+    assert signal_seconds >= 3, events
 
 
 def test_a_headless_tracker_keeps_the_tray_app_out(cli: CliRunner, desktop: Desktop) -> None:
