@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -537,8 +538,11 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     environ = {**os.environ, "MIDDENWEG_HOME": str(root)}
     probe_ctx = Context.create(environ)
     make_demo_home(root, now=probe_ctx.clock.time(), tz=probe_ctx.tz)
-    print(_("Demo data is in {path}; your own data is not touched.").format(path=root))
-    return _run_gui(Context.create(environ), open_dashboard=True)
+    print(_("Demo data is in {path}; your own data is not touched.").format(path=root), flush=True)
+    try:
+        return _run_gui(Context.create(environ), open_dashboard=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)  # made-up data: nothing to keep
 
 
 def cmd_autostart(args: argparse.Namespace) -> int:

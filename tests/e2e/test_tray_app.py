@@ -65,3 +65,16 @@ def test_without_a_tray_the_dashboard_opens_and_says_why(cli: CliRunner, xvfb: D
     wait_until(lambda: xvfb.xdotool("search", "--name", "Your week").strip(), "the dashboard window")
     stop_process(app, sig=signal.SIGTERM, timeout=10)
     assert app.returncode == 0
+
+
+def test_demo_opens_on_made_up_weeks_and_leaves_the_real_home_alone(cli: CliRunner, desktop: Desktop) -> None:
+    app, log = start(cli, desktop, "demo")
+    wait_until(lambda: "running in the system tray" in log.read_text(), "the demo's tray icon", timeout=40)
+    wait_until(lambda: desktop.xdotool("search", "--onlyvisible", "--name", "Your week").strip(), "the dashboard")
+    demo_home = Path(log.read_text().split("Demo data is in ")[1].split(";")[0])
+    weeks = json.loads(cli("report", "--json", MIDDENWEG_HOME=str(demo_home)).out)
+    assert weeks["reference"]["age_group"] == "25-34" and weeks["previous_week_totals"]["social"] > 0
+    stop_process(app, sig=signal.SIGTERM, timeout=10)
+    assert app.returncode == 0
+    assert not demo_home.exists()  # made-up data is removed when the demo quits
+    assert not cli.home.exists()  # and the real home was never created, let alone touched
