@@ -113,6 +113,28 @@ _SMALL = 8.0
 _SAVE_FORMATS = {".png": "png", ".svg": "svg"}
 
 
+def _stacked_bars(ax: Axes, palette: Palette, hours: dict[Category, list[float]]) -> list[float]:
+    """One column per position, categories stacked in ``_STACK`` order; bars get gids "social-3" for tests and
+    tools. Returns the column tops."""
+    bottoms: list[float] = []
+    for category in _STACK:
+        heights = hours[category]
+        bottoms = bottoms or [0.0] * len(heights)
+        container = ax.bar(
+            list(range(len(heights))),
+            heights,
+            bottom=bottoms,
+            width=0.65,
+            color=_colour(palette, category),
+            label=_(CATEGORY_NAMES[category]),
+            zorder=2,
+        )
+        for index, bar in enumerate(container.patches):
+            bar.set_gid(f"{category.value}-{index}")
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    return bottoms
+
+
 def week_chart(
     report: WeeklyReport, palette: Palette, *, dpi: float = 100, width: float = 6.4, height: float = 3.2
 ) -> Figure:
@@ -125,21 +147,7 @@ def week_chart(
 
     figure, ax = _new_figure(palette, dpi, width, height)
     positions = list(range(len(report.days)))
-    bottoms = [0.0] * len(report.days)
-    for category in _STACK:
-        heights = [day.seconds.get(category) / 3600 for day in report.days]
-        container = ax.bar(
-            positions,
-            heights,
-            bottom=bottoms,
-            width=0.65,
-            color=_colour(palette, category),
-            label=_(CATEGORY_NAMES[category]),
-            zorder=2,
-        )
-        for index, bar in enumerate(container.patches):
-            bar.set_gid(f"{category.value}-{index}")
-        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    bottoms = _stacked_bars(ax, palette, {c: [day.seconds.get(c) / 3600 for day in report.days] for c in _STACK})
 
     top = max(bottoms, default=0.0)
     for position, day in zip(positions, report.days, strict=True):
@@ -279,21 +287,9 @@ def trend_chart(
     figure, ax = _new_figure(palette, dpi, width, height)
     ordered = sorted(weeks, key=lambda item: item[0])
     positions = list(range(len(ordered)))
-    bottoms = [0.0] * len(ordered)
-    for category in _STACK:
-        heights = [totals.get(category.value, 0) / 3600 for _week, totals in ordered]
-        container = ax.bar(
-            positions,
-            heights,
-            bottom=bottoms,
-            width=0.65,
-            color=_colour(palette, category),
-            label=_(CATEGORY_NAMES[category]),
-            zorder=2,
-        )
-        for index, bar in enumerate(container.patches):
-            bar.set_gid(f"{category.value}-{index}")
-        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    bottoms = _stacked_bars(
+        ax, palette, {c: [totals.get(c.value, 0) / 3600 for _week, totals in ordered] for c in _STACK}
+    )
 
     # TRANSLATORS: a short label for an ISO week number under a column, e.g. "W44".
     ax.set_xticks(positions, [_("W{week}").format(week=week.week) for week, _totals in ordered])

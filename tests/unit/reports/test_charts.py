@@ -7,7 +7,6 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -38,16 +37,9 @@ from middenweg.reports.charts import (
     week_summary,
 )
 from middenweg.reports.weekly import WeeklyReport, build_weekly_report
+from middenweg.storage.records import DayUsage as Row
 
 WEEK = IsoWeek(2026, 44)  # Monday 26 October to Sunday 1 November
-
-
-@dataclass(frozen=True)
-class Row:
-    day: int
-    category: Category
-    label: str
-    seconds: int
 
 
 ROWS = [

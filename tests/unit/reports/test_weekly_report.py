@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from middenweg.domain.age import AgeGroup
 from middenweg.domain.categories import Category
 from middenweg.domain.weeks import IsoWeek
 from middenweg.reference.compare import compare
 from middenweg.reports.weekly import build_weekly_report, percent_change
-
-
-@dataclass(frozen=True)
-class Row:
-    day: int
-    category: Category
-    label: str
-    seconds: int
-
+from middenweg.storage.records import DayUsage as Row
 
 ROWS = [
     Row(0, Category.SOCIAL, "YouTube", 3600),
