@@ -152,3 +152,31 @@ def test_a_language_change_applies_at_once(qtbot, dashboard: Dashboard, tmp_path
     assert "Vorige week" in dashboard.previous_button.text()
     assert dashboard.compare_heading.text() == "Vergeleken met je leeftijdsgroep"
     assert "ma 16 nov" in dashboard.title.text()
+
+
+def test_the_dashboard_is_reachable_by_keyboard_and_named_for_screen_readers(qtbot, dashboard: Dashboard) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    dashboard.previous_button.click()  # the next-week button is enabled only for past weeks
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    # Walk the chain Tab follows, keeping what Tab can land on (visible, enabled, accepting Tab focus).
+    seen: list[QWidget] = []
+    widget: QWidget = dashboard.previous_button
+    for _ in range(200):
+        if widget.isVisible() and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            if widget in seen:
+                break
+            seen.append(widget)
+        widget = widget.nextInFocusChain()
+    expected = [
+        dashboard.previous_button, dashboard.this_week_button, dashboard.next_button, dashboard.week_chart,
+        dashboard.reference_chart, dashboard.trend_chart, dashboard.top_apps, dashboard.save_chart_button,
+        dashboard.export_button,
+    ]  # fmt: skip
+    assert [w for w in seen if w in expected] == expected  # all reachable, in reading order
+    for widget in expected:
+        assert widget.accessibleName() or getattr(widget, "text", lambda: "")(), widget
+    for chart in (dashboard.week_chart, dashboard.reference_chart, dashboard.trend_chart):
+        assert "min" in chart.accessibleDescription() or "h" in chart.accessibleDescription()
