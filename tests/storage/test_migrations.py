@@ -56,3 +56,31 @@ def test_a_database_from_a_newer_middenweg_is_refused_and_left_alone(tmp_path: P
     with pytest.raises(NewerDatabaseError, match="newer version of Middenweg"):
         Store.open(path)
     assert _digest(path) == before
+
+
+def test_an_older_database_with_history_is_upgraded_and_keeps_everything(tmp_path: Path) -> None:
+    from datetime import date, time
+
+    from middenweg.domain.evenings import Evening, EveningKind
+    from middenweg.storage.engine import open_sqlite
+    from middenweg.storage.evening_store import EveningStore
+
+    path = tmp_path / "old.sqlite3"
+    engine = open_sqlite(path)
+    migrate.run_alembic_upgrade(engine, "0001")  # as the first release of Middenweg left it
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO devices VALUES (1, 'uid-1', 'laptop', 'Laptop', 'computer')")
+        conn.execute("INSERT INTO apps VALUES (1, 'WhatsApp')")
+        conn.execute("INSERT INTO windows VALUES (1, 1, NULL, 'messaging', 'WhatsApp')")
+        conn.execute("INSERT INTO events VALUES (1800000000, 1, 600, 1)")
+    conn.close()
+    store = Store.open(path)
+    assert migrate.current_revision(store.engine) == migrate.HEAD
+    assert [(e.app, e.duration) for e in store.iter_events()] == [("WhatsApp", 600)]
+    evenings = EveningStore(store)
+    added = evenings.add(
+        Evening(0, "Board games", EveningKind.PHONE_FREE, time(19), time(23), date(2026, 11, 26), (3,)), now=1
+    )
+    assert evenings.all() == [added] and added.id > 0
+    store.close()

@@ -6,12 +6,17 @@ tables directly; ORM rows never leave the storage package.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from middenweg.storage import schema
 from middenweg.storage.schema import QUARTER
 
-__all__ = ["QUARTER", "AppRow", "Base", "DeviceRow", "EventRow", "ImportSpanRow", "MetaRow", "TitleRow", "WindowRow"]
+__all__ = [
+    "QUARTER", "AppRow", "Base", "CheckinRow", "DeviceRow", "EveningChangeRow", "EveningRow", "EventRow",
+    "ImportSpanRow", "MetaRow", "TitleRow", "WindowRow",
+]  # fmt: skip
 
 
 class Base(DeclarativeBase):
@@ -68,3 +73,40 @@ class ImportSpanRow(Base):
     device_id: Mapped[int]
     start: Mapped[int]
     end: Mapped[int]
+
+
+class EveningRow(Base):
+    __table__ = schema.evenings
+    id: Mapped[int]
+    title: Mapped[str]
+    kind: Mapped[str]
+    start_minute: Mapped[int]
+    end_minute: Mapped[int]
+    first_date: Mapped[dt.date]
+    weekdays: Mapped[int]
+    every: Mapped[int]
+    time_zone: Mapped[str]
+    friends: Mapped[list[str]]
+    remind_before: Mapped[list[int]]
+    end_note: Mapped[bool]
+    checkin: Mapped[bool]
+    created_at: Mapped[int]
+    removed_at: Mapped[int | None]
+
+
+class EveningChangeRow(Base):
+    __table__ = schema.evening_changes
+    evening_id: Mapped[int]
+    date: Mapped[dt.date]
+    new_date: Mapped[dt.date | None]
+    new_start_minute: Mapped[int | None]
+    new_end_minute: Mapped[int | None]
+
+
+class CheckinRow(Base):
+    __table__ = schema.checkins
+    evening_id: Mapped[int]
+    date: Mapped[dt.date]
+    result: Mapped[str]
+    slipped_seconds: Mapped[int]
+    recorded_at: Mapped[int]

@@ -9,7 +9,20 @@ tables; the tracker imports only this module, which keeps sqlalchemy.orm (~6 MB)
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, MetaData, SmallInteger, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 
 #: Events are split at multiples of this many seconds since the epoch (see the module docstring).
 QUARTER = 900
@@ -91,4 +104,51 @@ import_spans = Table(
     Column("device_id", ForeignKey("devices.id"), nullable=False, index=True),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
+)
+
+#: Planned evenings. Times are minutes after local midnight in ``time_zone``; ``weekdays`` is a bit mask (bit 0 =
+#: Monday), 0 for a one-off on ``first_date``. Removing an evening keeps its row (``removed_at``) so check-ins and
+#: streaks keep their history.
+evenings = Table(
+    "evenings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("start_minute", SmallInteger, nullable=False),
+    Column("end_minute", SmallInteger, nullable=False),
+    Column("first_date", Date, nullable=False),
+    Column("weekdays", SmallInteger, nullable=False),
+    Column("every", SmallInteger, nullable=False),
+    Column("time_zone", String(64), nullable=False),
+    Column("friends", JSON, nullable=False),
+    Column("remind_before", JSON, nullable=False),
+    Column("end_note", Boolean, nullable=False),
+    Column("checkin", Boolean, nullable=False),
+    Column("created_at", Integer, nullable=False),
+    Column("removed_at", Integer, nullable=True),
+    CheckConstraint("kind IN ('phone-free', 'screen-free')", name="kind"),
+)
+
+#: One occurrence skipped (new_date NULL) or moved, without changing the series.
+evening_changes = Table(
+    "evening_changes",
+    metadata,
+    Column("evening_id", ForeignKey("evenings.id"), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("new_date", Date, nullable=True),
+    Column("new_start_minute", SmallInteger, nullable=True),
+    Column("new_end_minute", SmallInteger, nullable=True),
+)
+
+#: The morning-after check-in of one occurrence.
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("evening_id", ForeignKey("evenings.id"), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("result", String(8), nullable=False),
+    Column("slipped_seconds", Integer, nullable=False),
+    Column("recorded_at", Integer, nullable=False),
+    CheckConstraint("result IN ('kept', 'partly', 'not')", name="result"),
 )

@@ -1,0 +1,50 @@
+"""Evenings, their skips and moves, and check-ins survive a restart of the app (a reopened database)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, time
+from pathlib import Path
+
+from middenweg.domain.evenings import Evening, EveningChange, EveningKind
+from middenweg.storage.evening_store import EveningStore
+from middenweg.storage.store import Store
+
+THURSDAYS = Evening(
+    0, "Board games with Sanne and Joris", EveningKind.PHONE_FREE, time(19), time(0, 30), date(2026, 11, 26),
+    weekdays=(3, 5), every=2, time_zone="Europe/Amsterdam", friends=("Sanne", "Joris"), remind_before=(1440, 30, 0),
+    end_note=False,
+)  # fmt: skip
+
+
+def test_an_evening_and_its_changes_survive_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite3"
+    store = Store.open(path)
+    evenings = EveningStore(store)
+    added = evenings.add(THURSDAYS, now=1000)
+    evenings.set_change(EveningChange(added.id, date(2026, 12, 10)))
+    evenings.set_change(EveningChange(added.id, date(2026, 12, 24), date(2026, 12, 23), time(18), time(22)))
+    evenings.check_in(added.id, date(2026, 11, 26), "partly", 420, now=2000)
+    store.close()
+
+    again = EveningStore(Store.open(path))
+    [stored] = again.all()
+    assert stored == dataclasses.replace(THURSDAYS, id=added.id)
+    assert (stored.start, stored.end, stored.weekdays, stored.every) == (time(19), time(0, 30), (3, 5), 2)
+    assert stored.friends == ("Sanne", "Joris") and stored.remind_before == (1440, 30, 0) and not stored.end_note
+    assert sorted(again.changes(), key=lambda c: c.date) == [
+        EveningChange(added.id, date(2026, 12, 10)),
+        EveningChange(added.id, date(2026, 12, 24), date(2026, 12, 23), time(18), time(22)),
+    ]
+    assert again.checkins() == {(added.id, date(2026, 11, 26)): "partly"}
+    again.store.close()
+
+
+def test_removing_an_evening_keeps_its_check_ins(store: Store) -> None:
+    evenings = EveningStore(store)
+    added = evenings.add(THURSDAYS, now=1)
+    evenings.check_in(added.id, date(2026, 11, 26), "kept", 0, now=2)
+    assert evenings.remove(added.id, now=3)
+    assert not evenings.remove(added.id, now=4)
+    assert evenings.all() == [] and evenings.get(added.id) is None
+    assert evenings.checkins() == {(added.id, date(2026, 11, 26)): "kept"}
