@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, time
+import datetime as dt
+from datetime import time
 
 
 class EveningKind(enum.StrEnum):
@@ -27,7 +28,7 @@ class Evening:
     kind: EveningKind
     start: time
     end: time
-    first_date: date
+    first_date: dt.date
     weekdays: tuple[int, ...] = ()
     every: int = 1
     time_zone: str = "UTC"
@@ -46,8 +47,8 @@ class EveningChange:
     """One occurrence skipped (``new_date`` None) or moved to ``new_date`` (and optionally other times)."""
 
     evening_id: int
-    date: date
-    new_date: date | None = None
+    date: dt.date
+    new_date: dt.date | None = None
     new_start: time | None = None
     new_end: time | None = None
 
@@ -63,5 +64,5 @@ class Occurrence:
     start: int
     end: int
     evening_id: int
-    date: date
+    date: dt.date
     moved: bool = False
