@@ -6,9 +6,9 @@ or before the start means the evening ends the next day.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
-import datetime as dt
 from datetime import time
 
 
