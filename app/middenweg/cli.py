@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("action", choices=("on", "off", "status"), metavar=_("on|off|status"))
     auto.add_argument("--json", action="store_true", help=_("print JSON"))
 
+    from middenweg import cli_evenings
+
+    cli_evenings.add_parser(sub, _Parser)
+
     rules = sub.add_parser("rules", help=_("check the categorisation rules"))
     rules_sub = rules.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
     rules_sub.add_parser("check", help=_("report problems in rules.toml"))
@@ -545,6 +549,18 @@ def cmd_demo(_args: argparse.Namespace) -> int:
         shutil.rmtree(root, ignore_errors=True)  # made-up data: nothing to keep
 
 
+def cmd_evenings(args: argparse.Namespace) -> int:
+    from middenweg import cli_evenings
+
+    ctx = _context()
+    try:
+        return cli_evenings.run(ctx, args)
+    except cli_evenings.EveningInputError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        ctx.close()
+
+
 def cmd_autostart(args: argparse.Namespace) -> int:
     from middenweg.autostart import cli_autostart
 
@@ -566,6 +582,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "dashboard": cmd_dashboard,
     "demo": cmd_demo,
     "autostart": cmd_autostart,
+    "evenings": cmd_evenings,
 }
 
 
