@@ -10,17 +10,16 @@ raise out of ``available`` or ``send``.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import sys
 import time
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from middenweg.i18n import _
 from middenweg.notifications.notifier import Notification
+from middenweg.sessionbus import session_bus_address
 
 NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
 #: Seconds the whole bus check (connect, authenticate, ask) may take before the bus counts as unreachable.
@@ -93,17 +92,7 @@ class PlyerNotifier:
         return True
 
     def _address(self) -> str | None:
-        if self._bus_address:
-            return self._bus_address
-        environ = os.environ if self._environ is None else self._environ
-        address = environ.get("DBUS_SESSION_BUS_ADDRESS", "")
-        if address:
-            return address
-        # libdbus's own fallback: the per-user bus that systemd (and dbus-user-session) puts in XDG_RUNTIME_DIR.
-        runtime = environ.get("XDG_RUNTIME_DIR", "")
-        if runtime and (Path(runtime) / "bus").exists():
-            return f"unix:path={Path(runtime) / 'bus'}"
-        return None
+        return self._bus_address or session_bus_address(self._environ)
 
 
 def name_has_owner(address: str, name: str, timeout: float) -> bool:

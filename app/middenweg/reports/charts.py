@@ -135,6 +135,19 @@ def _stacked_bars(ax: Axes, palette: Palette, hours: dict[Category, list[float]]
     return bottoms
 
 
+def _finish_hours_chart(ax: Axes, palette: Palette, *, top: float, ticks: int) -> None:
+    """The shared look of the column charts: an hours axis from 0 to ``top``, grid, legend, palette."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=ticks, steps=[1, 2, 5, 10]))
+    _hours_axis(ax.yaxis)
+    ax.set_ylabel(_("hours"), fontsize=_FONT, color=palette.text)
+    ax.grid(axis="y", color=palette.grid, linewidth=0.6, zorder=0)
+    _legend(ax, palette)
+    _style_axes(ax, palette)
+
+
 def week_chart(
     report: WeeklyReport, palette: Palette, *, dpi: float = 100, width: float = 6.4, height: float = 3.2
 ) -> Figure:
@@ -143,7 +156,6 @@ def week_chart(
     Each bar has the gid ``"<category>-<day index>"`` (``"social-0"`` is Monday's social bar) and each category's
     container the translated category name as its label.
     """
-    from matplotlib.ticker import MaxNLocator
 
     figure, ax = _new_figure(palette, dpi, width, height)
     positions = list(range(len(report.days)))
@@ -179,13 +191,7 @@ def week_chart(
 
     ax.set_xticks(positions, [f"{_(WEEKDAYS[d.date.weekday()])} {d.date.day}" for d in report.days])
     # At least one hour tall, so a few minutes do not fill the chart, and room above the bars for their labels.
-    ax.set_ylim(0, max(1.0, top * 1.18))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-    _hours_axis(ax.yaxis)
-    ax.set_ylabel(_("hours"), fontsize=_FONT, color=palette.text)
-    ax.grid(axis="y", color=palette.grid, linewidth=0.6, zorder=0)
-    _legend(ax, palette)
-    _style_axes(ax, palette)
+    _finish_hours_chart(ax, palette, top=max(1.0, top * 1.18), ticks=5)
     return figure
 
 
@@ -282,7 +288,6 @@ def trend_chart(
 
     ``weeks`` is what ``history.weekly_totals`` returns. Each column has the gid ``"<category>-<index>"``.
     """
-    from matplotlib.ticker import MaxNLocator
 
     figure, ax = _new_figure(palette, dpi, width, height)
     ordered = sorted(weeks, key=lambda item: item[0])
@@ -298,13 +303,7 @@ def trend_chart(
         ax.get_xticklabels()[-1].set_fontweight("bold")
     else:
         ax.set_xlim(-0.5, 0.5)
-    ax.set_ylim(0, max(1.0, max(bottoms, default=0.0) * 1.1))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
-    _hours_axis(ax.yaxis)
-    ax.set_ylabel(_("hours"), fontsize=_FONT, color=palette.text)
-    ax.grid(axis="y", color=palette.grid, linewidth=0.6, zorder=0)
-    _legend(ax, palette)
-    _style_axes(ax, palette)
+    _finish_hours_chart(ax, palette, top=max(1.0, max(bottoms, default=0.0) * 1.1), ticks=4)
     return figure
 
 

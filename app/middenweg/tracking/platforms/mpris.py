@@ -11,11 +11,11 @@ tracker. It must never raise to its caller or touch the bus at import time: with
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
+
+from middenweg.sessionbus import session_bus_address
 
 #: Seconds to wait for the bus or the players to answer one round of questions.
 CALL_TIMEOUT = 0.2
@@ -71,17 +71,7 @@ class MprisProbe:
     # -- the bus ------------------------------------------------------------------------------------------------
 
     def _bus_address(self) -> str | None:
-        if self._address:
-            return self._address
-        environ = os.environ if self._environ is None else self._environ
-        address = environ.get("DBUS_SESSION_BUS_ADDRESS", "")
-        if address:
-            return address
-        # libdbus's own fallback: the per-user bus that systemd (and dbus-user-session) puts in XDG_RUNTIME_DIR.
-        runtime = environ.get("XDG_RUNTIME_DIR", "")
-        if runtime and (Path(runtime) / "bus").exists():
-            return f"unix:path={Path(runtime) / 'bus'}"
-        return None
+        return self._address or session_bus_address(self._environ)
 
     def _connection(self) -> Any:
         if self._conn is not None:
