@@ -64,7 +64,7 @@ def hide_dashboard(desk: Desktop) -> None:
     wait_until(lambda: not dashboard_visible(desk), "the dashboard to hide", timeout=10)
 
 
-def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, float, float]:
+def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, float, float, float]:
     home = tmp / f"home{index}"
     make_demo_home(home, now=time.time(), tz=ZoneInfo("Europe/Amsterdam"))
     env = desk.env(MIDDENWEG_HOME=str(home), PYTHONPATH=str(REPO / "app"), LANGUAGE="en", TZ="Europe/Amsterdam")
@@ -84,9 +84,11 @@ def one_run(desk: Desktop, tmp: Path, index: int) -> tuple[float, float, float, 
             again = click_tray_icon(desk)
             hide_dashboard(desk)
             handed_over = open_dashboard(desk, env)
+            time.sleep(1)
+            rss_after = rss_mb(app.pid)
         finally:
             stop_process(app, sig=signal.SIGTERM, timeout=10)
-    return ready, rss, first, again, handed_over
+    return ready, rss, first, again, handed_over, rss_after
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mw-app-") as tmp, running_desktop(Path(tmp)) as desk:
         for index in range(args.runs):
             results.append(one_run(desk, Path(tmp), index))
-    ready, rss, first, again, handed_over = (statistics.median(values) for values in zip(*results, strict=True))
+    ready, rss, first, again, handed_over, rss_after = (
+        statistics.median(values) for values in zip(*results, strict=True)
+    )
     print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}; "
           f"median of {args.runs} launches")  # fmt: skip
     print()
@@ -108,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| Dashboard open from the tray icon, first time (matplotlib loads) | {first:.2f} s | ≤ 1.5 s |")
     print(f"| Dashboard open from the tray icon again | {again:.2f} s | ≤ 0.3 s |")
     print(f"| Dashboard open with `middenweg dashboard` (a second process hands over) | {handed_over:.2f} s | — |")
+    print(f"| Resident memory after the dashboard was opened three times | {rss_after:.0f} MB | — |")
     print()
     print("(Times run from the click or command until the window is mapped, polled with xdotool every 10 ms.)")
     return 0

@@ -24,6 +24,7 @@ from middenweg.i18n import _, ngettext
 from middenweg.instance import AlreadyRunningError
 from middenweg.interchange.errors import Error as InterchangeError
 from middenweg.paths import Paths
+from middenweg.startup_memory import lean_long_running_process
 from middenweg.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -353,6 +354,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_track(args: argparse.Namespace) -> int:
+    lean_long_running_process()
     from middenweg.instance import InstanceLock
     from middenweg.tracking.pause import PauseFile
     from middenweg.tracking.runner import HeadlessLoop, StoreSink
@@ -523,12 +525,14 @@ def _handed_over(message: str) -> bool:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    lean_long_running_process()
     if _handed_over("dashboard"):
         return EXIT_OK
     return _run_gui(_context())
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    lean_long_running_process()
     if _handed_over("dashboard" + (f" {args.week}" if args.week else "")):
         return EXIT_OK
     return _run_gui(_context(), dashboard_week=args.week, open_dashboard=True)
@@ -538,6 +542,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     from middenweg.bootstrap import Context
     from middenweg.demo import demo_root, make_demo_home
 
+    lean_long_running_process()
     root = demo_root()
     environ = {**os.environ, "MIDDENWEG_HOME": str(root)}
     probe_ctx = Context.create(environ)

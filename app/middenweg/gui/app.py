@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtNetwork import QLocalServer
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from middenweg import i18n
 from middenweg.bootstrap import Context
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
-from middenweg.gui.dashboard import TREND_WEEKS, Dashboard, WeekData, write_csv_atomically
 from middenweg.gui.driver import TrackingDriver
 from middenweg.gui.handover import ask_running_instance, server_name
 from middenweg.gui.tray import Tray, icon
@@ -33,6 +32,9 @@ from middenweg.tracking.pause import PauseFile, pause_until
 from middenweg.tracking.runner import StoreSink
 from middenweg.tracking.sampler import Sampler, TrackState
 from middenweg.tracking.select import ProbeSet, select_probes
+
+if TYPE_CHECKING:
+    from middenweg.gui.dashboard import Dashboard, WeekData
 
 TRAY_WAIT_SECONDS = 10.0
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -105,8 +107,7 @@ class TrayApplication:
                 paused=self.pause_file.active,
             )
             self.driver = TrackingDriver(sampler, ctx.clock)
-        self.dashboard = Dashboard(self._load_week, self._this_week, self._export_week)
-        self.dashboard.setWindowIcon(icon("middenweg.svg"))
+        self._dashboard: Dashboard | None = None
         self.tray = Tray(
             self._today,
             self.pause_file,
@@ -125,12 +126,23 @@ class TrayApplication:
         self.qt_translators: list[QTranslator] = []
         self._stopped = False
 
+    @property
+    def dashboard(self) -> Dashboard:
+        """Built when first needed: a tray app that is never opened does not hold its widgets (or their code)."""
+        if self._dashboard is None:
+            from middenweg.gui.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week)
+            self._dashboard.setWindowIcon(icon("middenweg.svg"))
+        return self._dashboard
+
     # -- data for the windows ---------------------------------------------------------------------------------
 
     def _this_week(self) -> IsoWeek:
         return IsoWeek.containing(local_date(int(self.ctx.clock.time()), self.ctx.tz))
 
     def _load_week(self, week: IsoWeek) -> WeekData:
+        from middenweg.gui.dashboard import TREND_WEEKS, WeekData
         from middenweg.history import weekly_report, weekly_totals
 
         report = weekly_report(self.store, week, self.ctx.tz, self.ctx.settings.age_group)
@@ -144,6 +156,7 @@ class TrayApplication:
         return CategorySeconds.from_mapping(self.store.category_totals(start, end))
 
     def _export_week(self, week: IsoWeek, path: Path) -> int:
+        from middenweg.gui.dashboard import write_csv_atomically
         from middenweg.history import export_history
 
         days = week.days()
@@ -215,9 +228,10 @@ class TrayApplication:
                 self.app.removeTranslator(translator)
             self.qt_translators = install_qt_translations(self.app, language)
             self.tray.retranslate()
-            self.dashboard.retranslate()
-        if self.dashboard.isVisible():
-            self.dashboard.refresh()
+            if self._dashboard is not None:
+                self._dashboard.retranslate()
+        if self._dashboard is not None and self._dashboard.isVisible():
+            self._dashboard.refresh()
         self.tray.refresh()
 
     # -- single instance --------------------------------------------------------------------------------------
