@@ -208,6 +208,21 @@ class TrayApplication:
         self._settings_dialog.raise_()
         self._settings_dialog.activateWindow()
 
+    def _remake_settings(self) -> None:
+        """After a language change the settings window is made again in the new language: same place, same page."""
+        old = self._settings_dialog
+        if old is None:
+            return
+        self._settings_dialog = None
+        visible, geometry, page = old.isVisible(), old.geometry(), old.tabs.currentIndex()
+        old.hide()
+        old.deleteLater()  # it is still inside its language box's signal
+        if visible:
+            self.show_settings()
+            self._settings_dialog.setGeometry(geometry)
+            self._settings_dialog.tabs.setCurrentIndex(page)
+            self._settings_dialog.language.setFocus()
+
     def _setting_changed(self, key: str) -> None:
         from middenweg.config import load_settings
 
@@ -230,6 +245,7 @@ class TrayApplication:
             self.tray.retranslate()
             if self._dashboard is not None:
                 self._dashboard.retranslate()
+            self._remake_settings()
         if self._dashboard is not None and self._dashboard.isVisible():
             self._dashboard.refresh()
         self.tray.refresh()

@@ -226,9 +226,6 @@ class SettingsDialog(QDialog):
             self.language.addItem(native, code)
         self.language.currentIndexChanged.connect(self._language_chosen)
         form.addRow(buddy_label(_("&Language:"), self.language), self.language)
-        self.language_note = wrapped_label(_("Some windows show the new language after Middenweg restarts."))
-        self.language_note.setVisible(False)
-        form.addRow("", self.language_note)
 
         self.age_group = QComboBox()
         self.age_group.setPlaceholderText(_("Not chosen yet"))
@@ -253,8 +250,8 @@ class SettingsDialog(QDialog):
         return page
 
     def _language_chosen(self, index: int) -> None:
-        if index >= 0 and self._write("language", str(self.language.itemData(index))):
-            self.language_note.setVisible(True)
+        if index >= 0:
+            self._write("language", str(self.language.itemData(index)))  # the application rebuilds this dialog
 
     def _age_group_chosen(self, index: int) -> None:
         if index >= 0:
