@@ -21,6 +21,7 @@ import tempfile
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,8 @@ class Settings:
     titles: str
     device_name: str
     exclude: tuple[str, ...] = ()
+    quiet_hours: tuple[time, time] | None = None  # nudges wait until the end; None = no quiet hours
+    weekly_summary: tuple[int, time] | None = (0, time(9, 0))  # weekday (0 = Monday) and local time; None = off
 
     @classmethod
     def defaults(cls) -> Settings:
@@ -359,6 +362,85 @@ class _DeviceNameKey(_Key):
         return {self.name: _host_name() if value is None else value}
 
 
+_OFF = "off"
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _hhmm(text: str) -> time | None:
+    match = _HHMM.match(text.strip())
+    return None if match is None else time(int(match[1]), int(match[2]))
+
+
+@dataclass(frozen=True, slots=True)
+class _QuietHoursKey(_Key):
+    """ "22:00-07:00" (may pass midnight) or "off"."""
+
+    def allowed(self, cli: bool) -> str:
+        return _('a time span such as "22:00-07:00", or "off"')
+
+    def check(self, value: object) -> TomlValue:
+        if not isinstance(value, str):
+            raise _InvalidValueError
+        text = value.strip().lower()
+        if text == _OFF:
+            return _OFF
+        start, sep, end = text.partition("-")
+        first, last = _hhmm(start), _hhmm(end)
+        if not sep or first is None or last is None or first == last:
+            raise _InvalidValueError
+        return f"{first:%H:%M}-{last:%H:%M}"
+
+    def default(self) -> TomlValue | None:
+        return _OFF
+
+    def fields(self, value: TomlValue | None) -> dict[str, Any]:
+        text = str(value or _OFF)
+        if text == _OFF:
+            return {self.name: None}
+        start, _sep, end = text.partition("-")
+        return {self.name: (_hhmm(start), _hhmm(end))}
+
+    def show(self, settings: Settings) -> str:
+        span = settings.quiet_hours
+        return _OFF if span is None else f"{span[0]:%H:%M}-{span[1]:%H:%M}"
+
+
+@dataclass(frozen=True, slots=True)
+class _WeeklySummaryKey(_Key):
+    """ "mon 09:00" (a weekday and a local time) or "off"."""
+
+    def allowed(self, cli: bool) -> str:
+        return _('a weekday and a time such as "mon 09:00" (mon … sun), or "off"')
+
+    def check(self, value: object) -> TomlValue:
+        if not isinstance(value, str):
+            raise _InvalidValueError
+        text = " ".join(value.strip().lower().split())
+        if text == _OFF:
+            return _OFF
+        day, _sep, clock = text.partition(" ")
+        moment = _hhmm(clock)
+        if moment is None or not any(day in (short, full) for short, full in zip(_DAY_NAMES, _FULL_DAYS, strict=True)):
+            raise _InvalidValueError
+        return f"{day[:3]} {moment:%H:%M}"
+
+    def default(self) -> TomlValue | None:
+        return "mon 09:00"
+
+    def fields(self, value: TomlValue | None) -> dict[str, Any]:
+        text = str(value or self.default())
+        if text == _OFF:
+            return {self.name: None}
+        day, _sep, clock = text.partition(" ")
+        return {self.name: (_DAY_NAMES.index(day), _hhmm(clock))}
+
+    def show(self, settings: Settings) -> str:
+        when = settings.weekly_summary
+        return _OFF if when is None else f"{_DAY_NAMES[when[0]]} {when[1]:%H:%M}"
+
+
 def _host_name() -> str:
     try:
         name = socket.gethostname().strip()
@@ -438,6 +520,20 @@ _KEYS: tuple[_Key, ...] = (
         name="device_name",
         help=N_("The name this computer has in reports; the host name unless you set one."),
         doc="The name this computer has in reports. While this line is absent, the host name.",
+    ),
+    _QuietHoursKey(
+        name="quiet_hours",
+        help=N_('Hours in which goal and slip nudges wait, e.g. "22:00-07:00"; evening reminders still come.'),
+        doc=(
+            'Hours in which Middenweg holds back its nudges, e.g. "22:00-07:00" (local time;\n'
+            'it may pass midnight), or "off". The reminders of your evenings still come:\n'
+            "you asked for those."
+        ),
+    ),
+    _WeeklySummaryKey(
+        name="weekly_summary",
+        help=N_('When the summary of last week is shown, e.g. "mon 09:00", or "off".'),
+        doc='When the summary of last week is shown: a weekday and a local time, e.g.\n"mon 09:00", or "off".',
     ),
 )
 _BY_NAME: dict[str, _Key] = {key.name: key for key in _KEYS}

@@ -6,6 +6,7 @@ import os
 import socket
 import stat
 import tomllib
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -179,7 +180,46 @@ def test_list_shows_every_key_in_order_with_its_value_and_help(settings_file: Pa
 
 
 def test_config_keys_are_the_documented_ones_in_kebab_case() -> None:
-    assert CONFIG_KEYS == ("age-group", "time-zone", "language", "idle-after", "titles", "exclude", "device-name")
+    assert CONFIG_KEYS == (
+        "age-group",
+        "time-zone",
+        "language",
+        "idle-after",
+        "titles",
+        "exclude",
+        "device-name",
+        "quiet-hours",
+        "weekly-summary",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "value"),
+    [
+        ("22:00-7:00", "22:00-07:00", (time(22, 0), time(7, 0))),
+        (" 13:30-14:15 ", "13:30-14:15", (time(13, 30), time(14, 15))),
+        ("OFF", "off", None),
+    ],
+)
+def test_quiet_hours_are_a_local_time_span_or_off(settings_file: Path, typed: str, stored: str, value: object) -> None:
+    assert set_value(settings_file, "quiet-hours", typed).quiet_hours == value
+    assert tomllib.loads(settings_file.read_text())["quiet_hours"] == stored
+
+
+@pytest.mark.parametrize("typed", ["22:00", "22:00-22:00", "25:00-07:00", "evening", "22-07"])
+def test_impossible_quiet_hours_are_refused_and_nothing_is_written(settings_file: Path, typed: str) -> None:
+    with pytest.raises(SettingsError, match="22:00-07:00"):
+        set_value(settings_file, "quiet-hours", typed)
+    assert not settings_file.exists()
+
+
+def test_the_weekly_summary_defaults_to_monday_morning_and_can_move_or_stop(settings_file: Path) -> None:
+    assert load_settings(settings_file).weekly_summary == (0, time(9, 0))
+    assert set_value(settings_file, "weekly-summary", "Sunday  20:30").weekly_summary == (6, time(20, 30))
+    assert set_value(settings_file, "weekly-summary", "off").weekly_summary is None
+    with pytest.raises(SettingsError, match="mon 09:00"):
+        set_value(settings_file, "weekly-summary", "someday 09:00")
+    assert load_settings(settings_file).weekly_summary is None
 
 
 # --- writing: template, comments, mode, atomicity

@@ -110,3 +110,16 @@ class CheckinRow(Base):
     result: Mapped[str]
     slipped_seconds: Mapped[int]
     recorded_at: Mapped[int]
+
+
+class GoalRow(Base):
+    __table__ = schema.goals
+    name: Mapped[str]
+    value: Mapped[int]
+    updated_at: Mapped[int]
+
+
+class DeliveredRow(Base):
+    __table__ = schema.delivered
+    key: Mapped[str]
+    at: Mapped[int]

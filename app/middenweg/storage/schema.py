@@ -152,3 +152,22 @@ checkins = Table(
     Column("recorded_at", Integer, nullable=False),
     CheckConstraint("result IN ('kept', 'partly', 'not')", name="result"),
 )
+
+#: The user's goals: a weekly or daily limit in seconds, or a number of evenings per week (``name`` as in
+#: ``domain.goals.GoalName``). A goal that is switched off has no row.
+goals = Table(
+    "goals",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+)
+
+#: Every reminder, nudge and summary shown once (its key names the evening, date or period), so that none is shown
+#: twice, also across restarts; slip nudges read their last time from here too.
+delivered = Table(
+    "delivered",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("at", Integer, nullable=False),
+)
