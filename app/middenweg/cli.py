@@ -144,9 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("action", choices=("on", "off", "status"), metavar=_("on|off|status"))
     auto.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    from middenweg import cli_evenings
+    from middenweg import cli_evenings, cli_goals
 
     cli_evenings.add_parser(sub, _Parser)
+    cli_goals.add_parser(sub, _Parser)
 
     rules = sub.add_parser("rules", help=_("check the categorisation rules"))
     rules_sub = rules.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
@@ -180,20 +181,26 @@ def _rule_warnings(ctx: Context) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from middenweg.cli_text import render_report
-    from middenweg.history import current_week, weekly_report
+    from middenweg.history import current_week, goal_day, goals_progress, weekly_report
+    from middenweg.storage.goal_store import GoalStore
 
+    as_json = getattr(args, "json", False)
     ctx = _context()
     try:
         store = ctx.store()
         _rule_warnings(ctx)
         tz = ctx.tz
-        this_week = current_week(ctx.clock.time(), tz)
+        now = ctx.clock.time()
+        this_week = current_week(now, tz)
         week = getattr(args, "week", None) or this_week
         report = weekly_report(store, week, tz, ctx.settings.age_group)
+        if as_json:
+            goals = goals_progress(store, GoalStore(store).all(), week, goal_day(week, now, tz), tz)
     finally:
         ctx.close()
-    if getattr(args, "json", False):
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    if as_json:
+        data = report.to_json() | {"goals": [goal.to_json() for goal in goals]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(render_report(report, current=week == this_week))
     return EXIT_OK
@@ -566,6 +573,18 @@ def cmd_evenings(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def cmd_goals(args: argparse.Namespace) -> int:
+    from middenweg import cli_goals
+
+    ctx = _context()
+    try:
+        return cli_goals.run(ctx, args)
+    except cli_goals.GoalInputError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        ctx.close()
+
+
 def cmd_autostart(args: argparse.Namespace) -> int:
     from middenweg.autostart import cli_autostart
 
@@ -588,6 +607,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "autostart": cmd_autostart,
     "evenings": cmd_evenings,
+    "goals": cmd_goals,
 }
 
 

@@ -152,7 +152,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if action == "add":
         return _add(ctx, store, args, now)
     if action == "list":
-        return _list(store, args, now)
+        return _list(ctx, store, args, now)
     if action == "export":
         return _export(store, args.ics)
     if action == "checkin":
@@ -218,8 +218,10 @@ def _add(ctx: Context, store: EveningStore, args: argparse.Namespace, now: int) 
     return 0
 
 
-def _list(store: EveningStore, args: argparse.Namespace, now: int) -> int:
+def _list(ctx: Context, store: EveningStore, args: argparse.Namespace, now: int) -> int:
+    from middenweg.cli_goals import streak_line
     from middenweg.evenings.recurrence import next_occurrence
+    from middenweg.history import evening_streak
 
     changes = store.changes()
     rows = []
@@ -259,15 +261,21 @@ def _list(store: EveningStore, args: argparse.Namespace, now: int) -> int:
         when = _("next {start}").format(start=nxt["start"]) if isinstance(nxt, dict) else _("no more dates")
         friends = _(" with {names}").format(names=", ".join(shown.friends)) if shown.friends else ""
         print(f"{shown.id:>3}  {shown.title}{friends} · {_schedule(shown)} · {when}")
+    kept_in_a_row = evening_streak(store, now, ctx.tz)
+    if kept_in_a_row:
+        print(streak_line(kept_in_a_row))
     return 0
 
 
 def _checkin(store: EveningStore, args: argparse.Namespace, now: int) -> int:
     from middenweg.evenings.recurrence import occurrences
+    from middenweg.history import slipped_seconds
+    from middenweg.reference.compare import format_duration
 
     changes = store.changes()
     candidates: list[Occurrence] = []
-    for evening in store.all():
+    evenings = {evening.id: evening for evening in store.all()}
+    for evening in evenings.values():
         if args.id is not None and evening.id != args.id:
             continue
         mine = [c for c in changes if c.evening_id == evening.id]
@@ -277,13 +285,22 @@ def _checkin(store: EveningStore, args: argparse.Namespace, now: int) -> int:
     if not candidates:
         raise EveningInputError(_("There is no recent evening to check in for; `middenweg evenings list` shows yours."))
     latest = max(candidates)
-    store.check_in(latest.evening_id, latest.date, args.result, 0, now)
+    evening = evenings[latest.evening_id]
+    slipped = slipped_seconds(store.store, evening, latest)
+    store.check_in(latest.evening_id, latest.date, args.result, slipped, now)
     messages = {
         "kept": _("Well done: evening {id} of {date} is marked as kept."),
         "partly": _("Evening {id} of {date} is marked as partly kept. Every bit counts."),
         "not": _("Evening {id} of {date} is marked as not kept. Next time is another chance."),
     }
     print(messages[args.result].format(id=latest.evening_id, date=latest.date.isoformat()))
+    if slipped >= 60:  # a few seconds of a glance are not worth a sentence (and would read "0 min")
+        seen = (
+            _("Middenweg recorded {time} of social and messaging apps during it.")
+            if evening.kind is EveningKind.PHONE_FREE
+            else _("Middenweg recorded {time} of use during it.")
+        )
+        print(seen.format(time=format_duration(slipped)))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""What the CLI and the GUI do with history: weekly reports, imports, exports and forgetting.
+"""What the CLI and the GUI do with history: weekly reports, goal progress, slips, imports, exports and forgetting.
 
 The glue between the pure core (rules, parsers, report builder, reference) and storage. No printing, no argument
 parsing: callers show the results.
@@ -6,16 +6,20 @@ parsing: callers show the results.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
 from middenweg.domain.age import AgeGroup
+from middenweg.domain.categories import Category
+from middenweg.domain.evenings import Evening, EveningKind, Occurrence
 from middenweg.domain.events import DeviceKind, UsageEvent, WindowActivity
+from middenweg.domain.goals import Goal
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date, local_midnight, week_boundaries
+from middenweg.goals.progress import GoalProgress, evenings_kept, goal_progress, streak
 from middenweg.i18n import _
 from middenweg.interchange.activitywatch import AwExport, read_export
 from middenweg.interchange.errors import ImportFormatError
@@ -30,6 +34,7 @@ from middenweg.privacy import DEFAULT, Exclusions, TitlePolicy, stored_title
 from middenweg.reference.compare import compare
 from middenweg.reports.weekly import WeeklyReport, build_weekly_report
 from middenweg.rules import Classification, RuleSet
+from middenweg.storage.evening_store import EveningStore
 from middenweg.storage.records import DeviceSpec, ImportBatch, ImportOutcome
 from middenweg.storage.store import Store
 
@@ -171,3 +176,59 @@ def weekly_totals(store: Store, last: IsoWeek, count: int, tz: ZoneInfo) -> list
     for usage in store.day_totals(bounds):
         totals[usage.day][usage.category.value] += usage.seconds
     return list(zip(weeks, totals, strict=True))
+
+
+#: What counts as a slip during an evening: social and messaging apps, or (screen-free) any tracked use.
+SLIP_CATEGORIES: dict[EveningKind, tuple[Category, ...]] = {
+    EveningKind.PHONE_FREE: (Category.SOCIAL, Category.MESSAGING),
+    EveningKind.SCREEN_FREE: tuple(Category),
+}
+
+
+def goal_day(week: IsoWeek, now: float, tz: ZoneInfo) -> date:
+    """The day a daily goal is shown for: today in the current week, otherwise the last day of ``week``."""
+    today = local_date(int(now), tz)
+    return today if today in week.days() else week.days()[-1]
+
+
+def goals_progress(store: Store, goals: Sequence[Goal], week: IsoWeek, day: date, tz: ZoneInfo) -> list[GoalProgress]:
+    """Progress of ``goals`` in ``week`` (and on ``day`` for the daily limit), cut at local midnight in ``tz``.
+
+    A day inside the week is read with the week in one query, so the two totals come from the same snapshot.
+    """
+    if not goals:
+        return []
+    days = week.days()
+    week_totals = dict.fromkeys(Category, 0)
+    day_totals = dict.fromkeys(Category, 0)
+    for usage in store.day_totals(week_boundaries(week, tz)):
+        week_totals[usage.category] += usage.seconds
+        if days[usage.day] == day:
+            day_totals[usage.category] += usage.seconds
+    if day not in days:
+        bounds = day_boundaries([day], tz)
+        day_totals = store.category_totals(bounds[0], bounds[1])
+    kept = evenings_kept(EveningStore(store).checkins(), week) if any(not g.is_limit for g in goals) else 0
+    return goal_progress(goals, week, day, week_totals, day_totals, kept)
+
+
+def evening_streak(evenings: EveningStore, now: float, tz: ZoneInfo) -> int:
+    """Evenings kept in a row up to ``now``, removed evenings included (their check-ins are kept for this).
+
+    Only answered evenings can extend or end a streak (an unanswered one is passed over), so the check-ins alone,
+    in date order, are the evenings that matter. Evenings of one date go by start time (a removed one first).
+    """
+    today = local_date(int(now), tz)
+    starts = {evening.id: evening.start for evening in evenings.all()}
+    checkins = evenings.checkins()
+    past = sorted(
+        (key for key in checkins if key[1] <= today),
+        key=lambda key: (key[1], starts.get(key[0], time.min), key[0]),
+    )
+    return streak(past, checkins)
+
+
+def slipped_seconds(store: Store, evening: Evening, occurrence: Occurrence) -> int:
+    """Seconds of use during ``occurrence`` that go against ``evening``'s promise, from every device's history."""
+    totals = store.category_totals(occurrence.start, occurrence.end)
+    return sum(totals.get(category, 0) for category in SLIP_CATEGORIES[evening.kind])

@@ -1,0 +1,230 @@
+"""The scheduler: evening reminders, slip nudges, goal nudges and the weekly summary, delivered once each.
+
+It computes the next due moment from the data and the clock it is given; the driver (a single-shot QTimer in the
+tray app, the tick loop of ``track --headless``) wakes it then, and asks again after a suspend or a clock change
+(``ClockWatch``) and at least every minute (evenings planned meanwhile from the command line). Every delivered
+reminder, nudge and summary is recorded in the database before the next one is considered, so nothing is shown
+twice, also across restarts; quiet hours hold back goal and slip nudges, never the evening reminders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from middenweg.config import Settings
+from middenweg.domain.categories import Category
+from middenweg.domain.evenings import Evening, EveningChange, Occurrence
+from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
+from middenweg.evenings.recurrence import occurrences
+from middenweg.goals.progress import GoalProgress, evenings_kept, goal_progress, streak
+from middenweg.notifications.notifier import Notification
+from middenweg.nudges import texts
+from middenweg.nudges.goal_limits import goal_nudges_due
+from middenweg.nudges.quiet_hours import in_quiet_hours
+from middenweg.nudges.reminders import LOOKBACK, ReminderKind, due_reminders, next_wakeup
+from middenweg.nudges.slips import current_evening, is_slip, slip_nudge_due, slip_prefix
+from middenweg.nudges.weekly_summary import next_summary, summary_due, summary_key
+from middenweg.reference.compare import compare, comparison_sentence
+from middenweg.storage.evening_store import EveningStore
+from middenweg.storage.goal_store import DeliveredLedger, GoalStore
+from middenweg.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+#: How stale the cached evenings may get (an evening planned from the command line shows up within this).
+REFRESH = 60
+#: How often goal progress is re-read while social or messaging apps are in use.
+GOAL_CHECK = 60
+STREAK_LOOKBACK = 366 * 86400
+
+
+@dataclass
+class _Plans:
+    evenings: list[Evening]
+    changes: list[EveningChange]
+    read_at: int
+
+
+class Scheduler:
+    """``notify`` shows a notification (the notifier chain); ``on_checkin`` (the GUI) may open the check-in."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Callable[[], Settings],
+        tz: Callable[[], ZoneInfo],
+        notify: Callable[[Notification], object],
+        *,
+        on_checkin: Callable[[int, date], None] | None = None,
+    ) -> None:
+        self.store, self._settings, self._tz, self._notify = store, settings, tz, notify
+        self.on_checkin = on_checkin
+        self.evening_store, self.goal_store = EveningStore(store), GoalStore(store)
+        self.ledger = DeliveredLedger(store)
+        self._plans: _Plans | None = None
+        self._goals_checked_at: int | None = None
+
+    # -- the data, read again at most every REFRESH seconds ------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Evenings or goals changed here (the GUI): read them again at the next question."""
+        self._plans = None
+        self._goals_checked_at = None
+
+    def plans(self, now: int) -> tuple[list[Evening], list[EveningChange]]:
+        if self._plans is None or not 0 <= now - self._plans.read_at < REFRESH:
+            self._plans = _Plans(self.evening_store.all(), self.evening_store.changes(), now)
+        return self._plans.evenings, self._plans.changes
+
+    def _delivered(self, now: int) -> set[str]:
+        return self.ledger.keys(since=now - LOOKBACK - 86400)
+
+    # -- timing --------------------------------------------------------------------------------------------------
+
+    def next_wakeup(self, now: int) -> int | None:
+        """The next moment something may be due: a reminder or the weekly summary (slips come with activity)."""
+        evenings, changes = self.plans(now)
+        delivered = self._delivered(now)
+        moments = [next_wakeup(evenings, changes, delivered, now)]
+        settings = self._settings()
+        if summary_due(now, self._tz(), settings.weekly_summary, delivered) is not None:
+            moments.append(now)
+        moments.append(next_summary(now, self._tz(), settings.weekly_summary))
+        return min((m for m in moments if m is not None), default=None)
+
+    def fire_due(self, now: int) -> int:
+        """Show everything due at ``now`` (each recorded at once); how many notifications were shown."""
+        evenings, changes = self.plans(now)
+        by_id = {evening.id: evening for evening in evenings}
+        delivered = self._delivered(now)
+        shown = 0
+        for reminder in due_reminders(evenings, changes, delivered, now):
+            evening = by_id[reminder.evening_id]
+            occurrence = self._occurrence(evening, changes, reminder.date, now)
+            if occurrence is None:
+                continue
+            self.ledger.add([reminder.key], now)  # recorded first: a crash while showing never repeats it
+            self._notify(texts.reminder_note(reminder, evening, occurrence))
+            shown += 1
+            if reminder.kind is ReminderKind.CHECKIN and self.on_checkin is not None:
+                self.on_checkin(evening.id, reminder.date)
+        settings = self._settings()
+        week = summary_due(now, self._tz(), settings.weekly_summary, delivered)
+        if week is not None:
+            self.ledger.add([summary_key(week)], now)
+            summary = self.week_summary(week, now)
+            if summary.seconds or summary.previous_seconds or summary.evenings_kept:  # else: nothing to tell yet
+                self._notify(texts.summary_note(summary))
+                shown += 1
+        return shown
+
+    # -- what the tracker sees -----------------------------------------------------------------------------------
+
+    def observe(self, now: int, category: Category | None) -> None:
+        """Called with each tracking tick: ``category`` of what is in use now, None when nothing is (away, paused)."""
+        if category is None:
+            return
+        quiet = in_quiet_hours(now, self._tz(), self._settings().quiet_hours)
+        evenings, changes = self.plans(now)
+        on = current_evening(evenings, changes, now)
+        if on is not None and not quiet and is_slip(on[0].kind, category):
+            self._slip(now, *on)
+        stale = self._goals_checked_at is None or not 0 <= now - self._goals_checked_at < GOAL_CHECK
+        if category in (Category.SOCIAL, Category.MESSAGING) and not quiet and stale:
+            self._goals_checked_at = now
+            self._check_goals(now)
+
+    def _slip(self, now: int, evening: Evening, occurrence: Occurrence) -> None:
+        prefix = slip_prefix(occurrence)
+        if not slip_nudge_due(self.ledger.last(prefix), now):
+            return
+        count = self.ledger.count(prefix)
+        self.ledger.add([f"{prefix}{count + 1}"], now)
+        self._notify(texts.slip_note(evening, occurrence, count, now))
+
+    def _check_goals(self, now: int) -> None:
+        delivered = self.ledger.keys(since=now - 8 * 86400)
+        for progress, threshold, keys in goal_nudges_due(self.goal_progress(now), delivered):
+            self.ledger.add(keys, now)
+            self._notify(texts.goal_note(progress, threshold))
+
+    # -- facts for the texts, the tray and the dashboard -------------------------------------------------------
+
+    def current_evening(self, now: int) -> tuple[Evening, Occurrence] | None:
+        evenings, changes = self.plans(now)
+        return current_evening(evenings, changes, now)
+
+    def goal_progress(self, now: int) -> list[GoalProgress]:
+        goals = self.goal_store.all()
+        if not goals:
+            return []
+        tz = self._tz()
+        today = local_date(now, tz)
+        week = IsoWeek.containing(today)
+        week_bounds = day_boundaries(week.days(), tz)
+        day_bounds = day_boundaries([today], tz)
+        return goal_progress(
+            goals,
+            week,
+            today,
+            self.store.category_totals(week_bounds[0], week_bounds[-1]),
+            self.store.category_totals(day_bounds[0], day_bounds[-1]),
+            evenings_kept(self.evening_store.checkins(), week),
+        )
+
+    def week_summary(self, week: IsoWeek, now: int) -> texts.WeekSummary:
+        tz = self._tz()
+        social = (Category.SOCIAL, Category.MESSAGING)
+
+        def seconds(of: IsoWeek) -> int:
+            bounds = day_boundaries(of.days(), tz)
+            totals = self.store.category_totals(bounds[0], bounds[-1])
+            return sum(totals.get(category, 0) for category in social)
+
+        checkins = self.evening_store.checkins()
+        measured = seconds(week)
+        return texts.WeekSummary(
+            week_number=week.week,
+            seconds=measured,
+            previous_seconds=seconds(week.previous()),
+            evenings_kept=evenings_kept(checkins, week),
+            streak=streak(self.past_evenings(now), checkins),
+            reference=comparison_sentence(compare(self._settings().age_group), measured, week.week),
+        )
+
+    def past_evenings(self, now: int) -> list[tuple[int, date]]:
+        """(evening id, date) of every evening over by ``now`` in the last year, oldest first."""
+        evenings, changes = self.plans(now)
+        over: list[Occurrence] = []
+        for evening in evenings:
+            mine = [c for c in changes if c.evening_id == evening.id]
+            over += [o for o in occurrences(evening, mine, now - STREAK_LOOKBACK, now) if o.end <= now]
+        return [(o.evening_id, o.date) for o in sorted(over)]
+
+    @staticmethod
+    def _occurrence(evening: Evening, changes: Sequence[EveningChange], day: date, now: int) -> Occurrence | None:
+        mine = [c for c in changes if c.evening_id == evening.id]
+        span = LOOKBACK + 2 * 86400
+        for occurrence in occurrences(evening, mine, now - span, now + 9 * 86400):
+            if occurrence.date == day:
+                return occurrence
+        return None
+
+
+class ClockWatch:
+    """Notices a suspend or a clock change: the wall clock moving away from the monotonic one by more than 2 s."""
+
+    TOLERANCE = 2.0
+
+    def __init__(self) -> None:
+        self._offset: float | None = None
+
+    def jumped(self, wall: float, mono: float) -> bool:
+        offset = wall - mono
+        changed = self._offset is not None and abs(offset - self._offset) > self.TOLERANCE
+        self._offset = offset
+        return changed
