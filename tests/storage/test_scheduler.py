@@ -66,7 +66,7 @@ def thursday_evening(store: Store, **changes: object) -> Evening:
         kind=EveningKind.PHONE_FREE,
         start=time(19, 0),
         end=time(23, 0),
-        first_date=date(2026, 11, 1),
+        first_date=THURSDAY,
         weekdays=(3,),
         time_zone="Europe/Amsterdam",
         friends=("Sanne", "Ahmed"),
