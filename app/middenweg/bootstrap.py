@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from middenweg import i18n
@@ -17,12 +19,16 @@ from middenweg.clock import Clock, SystemClock
 from middenweg.config import Settings, load_settings_with_warnings
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind
+from middenweg.notifications import LogNotifier, Notifier, NotifierChain, PlyerNotifier
 from middenweg.paths import Paths
 from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions, TitlePolicy
 from middenweg.rules import RuleProblem, RuleSet, load_rules
 from middenweg.storage.records import DeviceRecord, DeviceSpec
 from middenweg.storage.store import Categorise, Store
 from middenweg.timezone import resolve_time_zone, zone_name
+
+if TYPE_CHECKING:
+    from middenweg.scheduler import Scheduler
 
 RULES_FINGERPRINT_KEY = "rules_fingerprint"
 
@@ -102,6 +108,17 @@ class Context:
         if device.name != self.settings.device_name and self.settings.device_name:
             store.rename_device(device.uid, self.settings.device_name)
         return device
+
+    def notifier(self, middle: Sequence[Notifier] = ()) -> NotifierChain:
+        """plyer first, then ``middle`` (the Qt tray message when the GUI runs), then the log file."""
+        log_file = self.paths.log_dir / "notifications.log"
+        return NotifierChain([PlyerNotifier(self.environ), *middle, LogNotifier(log_file, self.clock)])
+
+    def scheduler(self, notifier: NotifierChain, on_checkin: Callable[[int, date], None] | None = None) -> Scheduler:
+        """Reminders and nudges over this context's store, settings and time zone (read again when they change)."""
+        from middenweg.scheduler import Scheduler
+
+        return Scheduler(self.store(), lambda: self.settings, lambda: self.tz, notifier.send, on_checkin=on_checkin)
 
     def close(self) -> None:
         if self._store is not None:

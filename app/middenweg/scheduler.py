@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from middenweg.clock import Clock
 from middenweg.config import Settings
 from middenweg.domain.categories import Category
 from middenweg.domain.evenings import Evening, EveningChange, Occurrence
@@ -29,9 +30,11 @@ from middenweg.nudges.reminders import LOOKBACK, ReminderKind, due_reminders, ne
 from middenweg.nudges.slips import current_evening, is_slip, slip_nudge_due, slip_prefix
 from middenweg.nudges.weekly_summary import next_summary, summary_due, summary_key
 from middenweg.reference.compare import compare, comparison_sentence
+from middenweg.storage.errors import StorageError
 from middenweg.storage.evening_store import EveningStore
 from middenweg.storage.goal_store import DeliveredLedger, GoalStore
 from middenweg.storage.store import Store
+from middenweg.tracking.sampler import TickResult, TrackState
 
 log = logging.getLogger(__name__)
 
@@ -228,3 +231,37 @@ class ClockWatch:
         changed = self._offset is not None and abs(offset - self._offset) > self.TOLERANCE
         self._offset = offset
         return changed
+
+
+def category_in_use(result: TickResult) -> Category | None:
+    """What the user is using at this tick, or None when they are away, locked or paused."""
+    if result.state is TrackState.RECORDING and result.sample is not None:
+        return result.sample.category
+    return None
+
+
+class TickPacer:
+    """The scheduler in ``track --headless``: its loop ticks every second anyway, so the "timer" is a due time
+    checked at each tick; a clock jump or a minute without a look makes it compute the due time again."""
+
+    def __init__(self, scheduler: Scheduler, clock: Clock) -> None:
+        self.scheduler, self.clock = scheduler, clock
+        self.watch = ClockWatch()
+        self.due_at: int | None = None
+        self._looked_at: int | None = None
+
+    def on_tick(self, result: TickResult) -> None:
+        now = int(self.clock.time())
+        if self.watch.jumped(self.clock.time(), self.clock.monotonic()):
+            self.scheduler.invalidate()
+            self._looked_at = None
+        stale = self._looked_at is None or not 0 <= now - self._looked_at < REFRESH
+        try:
+            if stale or (self.due_at is not None and now >= self.due_at):
+                self.scheduler.fire_due(now)
+                self.due_at = self.scheduler.next_wakeup(now)
+                self._looked_at = now
+            self.scheduler.observe(now, category_in_use(result))
+        except StorageError as error:  # a locked database: the next look is a minute away
+            log.warning("Reminders and nudges wait: %s", error)
+            self._looked_at = now

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fakes import FakeClock
 from middenweg import i18n
 from middenweg.config import Settings
 from middenweg.domain.age import AgeGroup
@@ -22,11 +23,12 @@ from middenweg.domain.evenings import Evening, EveningKind
 from middenweg.domain.events import DeviceKind, UsageEvent
 from middenweg.domain.goals import Goal, GoalName
 from middenweg.notifications.notifier import Notification
-from middenweg.scheduler import ClockWatch, Scheduler
+from middenweg.scheduler import ClockWatch, Scheduler, TickPacer
 from middenweg.storage.evening_store import EveningStore
 from middenweg.storage.goal_store import GoalStore
 from middenweg.storage.records import DeviceSpec
 from middenweg.storage.store import Store
+from middenweg.tracking.sampler import TickResult, TrackState
 
 AMS = ZoneInfo("Europe/Amsterdam")
 LAPTOP = DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER)
@@ -226,3 +228,19 @@ def test_the_clock_watch_notices_a_suspend_or_a_clock_change_but_not_normal_time
     assert watch.jumped(4601.0, 7.0)  # an hour of suspend: the monotonic clock did not move
     assert not watch.jumped(4602.0, 8.0)
     assert watch.jumped(4000.0, 9.0)  # the clock was set back
+
+
+def test_the_headless_pacer_fires_at_the_due_tick_and_looks_again_after_a_clock_jump(store: Store) -> None:
+    thursday_evening(store, remind_before=(0,))
+    shown = Shown()
+    clock = FakeClock(at(THURSDAY, 18, 59, 58))
+    pacer = TickPacer(scheduler(store, shown), clock)
+    away = TickResult(TrackState.AWAY)
+    for _tick in range(4):  # 18:59:58 … 19:00:01
+        pacer.on_tick(away)
+        clock.advance(1)
+    assert shown.titles() == ["Board games starts now"]
+    assert pacer.due_at == at(THURSDAY, 23)
+    clock.now = at(date(2026, 11, 20), 9, 0, 5)  # resumed from suspend: the wall clock jumped, monotonic did not
+    pacer.on_tick(away)
+    assert shown.titles()[-1] == "How did your evening go?"
