@@ -3,18 +3,50 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+import sqlite3
+from contextlib import closing
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from clirunner import CliRunner, Result
+from middenweg.domain.categories import Category
+from middenweg.domain.events import DeviceKind, UsageEvent
+from middenweg.storage.records import DeviceSpec
+from middenweg.storage.store import Store
 
 AMS = ZoneInfo("Europe/Amsterdam")
+#: Windows the built-in rules put in these categories (the CLI re-categorises history when the rules change).
+WINDOWS = {
+    Category.SOCIAL: ("firefox", "(3) Facebook — Mozilla Firefox", "Facebook"),
+    Category.MESSAGING: ("WhatsApp", "WhatsApp", "WhatsApp"),
+    Category.OTHER: ("Code", "weeks.py - middenweg - Visual Studio Code", "Code"),
+}
 
 
 def ok(result: Result) -> Result:
     assert result.code == 0, result.err
     return result
+
+
+def record(cli: CliRunner, day: date, *events: tuple[str, int, Category]) -> None:
+    """Put (local HH:MM on ``day``, seconds, category) into the test home's database, as the tracker would."""
+    store = Store.open(cli.home / "data" / "middenweg.sqlite3")
+    try:
+        device = store.ensure_device(DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER))
+        usage = []
+        for clock, seconds, category in events:
+            app, title, label = WINDOWS[category]
+            start = int(datetime.combine(day, time.fromisoformat(clock), tzinfo=AMS).timestamp())
+            usage.append(UsageEvent(start, seconds, app, title, category, label))
+        store.add_events(device, usage)
+    finally:
+        store.close()
+
+
+def stored_slips(cli: CliRunner) -> dict[str, int]:
+    with closing(sqlite3.connect(cli.home / "data" / "middenweg.sqlite3")) as db:
+        return dict(db.execute("SELECT date, slipped_seconds FROM checkins").fetchall())
 
 
 def listed(cli: CliRunner) -> list[dict]:  # type: ignore[type-arg]
@@ -72,3 +104,31 @@ def test_bad_evenings_are_refused_clearly(cli: CliRunner) -> None:
         result = cli("evenings", "add", *args)
         assert result.code in (1, 2) and needle in result.err and "Traceback" not in result.err, (args, result.err)
     assert listed(cli) == []
+
+
+def test_a_check_in_says_how_much_use_was_recorded_during_the_evening(cli: CliRunner) -> None:
+    today = datetime.now(AMS).date()
+    phone_free, screen_free, quiet = (today - timedelta(days=n) for n in (2, 3, 4))
+    ok(cli("evenings", "add", "--on", phone_free.isoformat(), "--from", "19:00", "--to", "23:00"))
+    ok(cli("evenings", "add", "--on", screen_free.isoformat(), "--from", "19:00", "--to", "23:00",
+           "--kind", "screen-free"))  # fmt: skip
+    ok(cli("evenings", "add", "--on", quiet.isoformat(), "--from", "19:00", "--to", "23:00"))
+    for day in (phone_free, screen_free):
+        record(
+            cli,
+            day,
+            ("18:50", 1200, Category.SOCIAL),  # 10 of these 20 minutes are before the evening starts
+            ("21:00", 900, Category.MESSAGING),
+            ("21:30", 1800, Category.OTHER),  # a film, or work: a slip only on a screen-free evening
+            ("23:00", 600, Category.SOCIAL),  # after the end
+        )
+    record(cli, quiet, ("18:00", 3600, Category.SOCIAL), ("22:59", 30, Category.MESSAGING))
+
+    out = ok(cli("evenings", "checkin", "1", "partly")).out
+    assert f"Evening 1 of {phone_free.isoformat()} is marked as partly kept." in out
+    assert "Middenweg recorded 25 min of social and messaging apps during it." in out
+    out = ok(cli("evenings", "checkin", "2", "not")).out
+    assert "Middenweg recorded 55 min of use during it." in out
+    out = ok(cli("evenings", "checkin", "3", "kept")).out
+    assert out.splitlines() == [f"Well done: evening 3 of {quiet.isoformat()} is marked as kept."]  # 30 s: no slip
+    assert stored_slips(cli) == {phone_free.isoformat(): 1500, screen_free.isoformat(): 3300, quiet.isoformat(): 30}
