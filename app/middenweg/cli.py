@@ -403,8 +403,11 @@ def cmd_track(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+        from middenweg.scheduler import TickPacer
+
+        pacer = TickPacer(ctx.scheduler(ctx.notifier()), ctx.clock)  # evening reminders and nudges, headless too
         try:
-            loop.run()
+            loop.run(on_tick=pacer.on_tick)
         finally:
             probes.close()
     finally:
