@@ -59,8 +59,8 @@ def keep_busy(desktop: Desktop, seconds: float) -> None:
 def test_starts_now_on_time_a_nudge_for_a_messenger_and_nothing_twice_after_a_restart(
     cli: CliRunner,
     desktop: Desktop,
-    notification_server: NotificationServer,
-    tmp_path: Path,  # noqa: F811
+    notification_server: NotificationServer,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     editor = desktop.open_window(*EDITOR)
     messenger = desktop.open_window(*MESSENGER)
