@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -130,17 +130,10 @@ def _local(epoch: int, tz: ZoneInfo) -> str:
 
 
 def _occurrence_on(evening: Evening, changes: list[EveningChange], day: date) -> Occurrence | None:
-    """The occurrence of ``evening`` whose series date is ``day`` (a move included), or None."""
-    from middenweg.evenings.recurrence import occurrences
+    """The occurrence of ``evening`` on series date ``day`` as planned, an earlier skip or move of it left out."""
+    from middenweg.evenings.recurrence import occurrence_on
 
-    tz = ZoneInfo(evening.time_zone)
-    start = int(datetime.combine(day - timedelta(days=1), time(0), tzinfo=tz).timestamp())
-    end = int(datetime.combine(day + timedelta(days=2), time(0), tzinfo=tz).timestamp())
-    kept = [c for c in changes if not (c.evening_id == evening.id and c.date == day)]
-    for occurrence in occurrences(evening, kept, start, end):
-        if occurrence.date == day:
-            return occurrence
-    return None
+    return occurrence_on(evening, [c for c in changes if not (c.evening_id == evening.id and c.date == day)], day)
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:

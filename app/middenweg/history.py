@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from middenweg.domain.age import AgeGroup
 from middenweg.domain.categories import Category
-from middenweg.domain.evenings import Evening, EveningKind, Occurrence
+from middenweg.domain.evenings import Evening, Occurrence
 from middenweg.domain.events import DeviceKind, UsageEvent, WindowActivity
 from middenweg.domain.goals import Goal
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date, local_midnight, week_boundaries
@@ -30,6 +30,7 @@ from middenweg.interchange.middenweg_format import (
     write_csv,
     write_json,
 )
+from middenweg.nudges.slips import SLIP_CATEGORIES
 from middenweg.privacy import DEFAULT, Exclusions, TitlePolicy, stored_title
 from middenweg.reference.compare import compare
 from middenweg.reports.weekly import WeeklyReport, build_weekly_report
@@ -176,13 +177,6 @@ def weekly_totals(store: Store, last: IsoWeek, count: int, tz: ZoneInfo) -> list
     for usage in store.day_totals(bounds):
         totals[usage.day][usage.category.value] += usage.seconds
     return list(zip(weeks, totals, strict=True))
-
-
-#: What counts as a slip during an evening: social and messaging apps, or (screen-free) any tracked use.
-SLIP_CATEGORIES: dict[EveningKind, tuple[Category, ...]] = {
-    EveningKind.PHONE_FREE: (Category.SOCIAL, Category.MESSAGING),
-    EveningKind.SCREEN_FREE: tuple(Category),
-}
 
 
 def goal_day(week: IsoWeek, now: float, tz: ZoneInfo) -> date:

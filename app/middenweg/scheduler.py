@@ -10,7 +10,7 @@ twice, also across restarts; quiet hours hold back goal and slip nudges, never t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -19,9 +19,10 @@ from middenweg.clock import Clock
 from middenweg.config import Settings
 from middenweg.domain.categories import Category
 from middenweg.domain.evenings import Evening, EveningChange, Occurrence
-from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
-from middenweg.evenings.recurrence import occurrences
-from middenweg.goals.progress import GoalProgress, evenings_kept, goal_progress, streak
+from middenweg.domain.weeks import IsoWeek, local_date
+from middenweg.evenings.recurrence import occurrence_on
+from middenweg.goals.progress import GoalProgress, evenings_kept
+from middenweg.history import evening_streak, goals_progress, weekly_totals
 from middenweg.notifications.notifier import Notification
 from middenweg.nudges import texts
 from middenweg.nudges.goal_limits import goal_nudges_due
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 REFRESH = 60
 #: How often goal progress is re-read while social or messaging apps are in use.
 GOAL_CHECK = 60
-STREAK_LOOKBACK = 366 * 86400
 
 
 @dataclass
@@ -107,7 +107,7 @@ class Scheduler:
         shown = 0
         for reminder in due_reminders(evenings, changes, delivered, now):
             evening = by_id[reminder.evening_id]
-            occurrence = self._occurrence(evening, changes, reminder.date, now)
+            occurrence = occurrence_on(evening, changes, reminder.date)
             if occurrence is None:
                 continue
             self.ledger.add([reminder.key], now)  # recorded first: a crash while showing never repeats it
@@ -162,60 +162,20 @@ class Scheduler:
         return current_evening(evenings, changes, now)
 
     def goal_progress(self, now: int) -> list[GoalProgress]:
-        goals = self.goal_store.all()
-        if not goals:
-            return []
-        tz = self._tz()
-        today = local_date(now, tz)
-        week = IsoWeek.containing(today)
-        week_bounds = day_boundaries(week.days(), tz)
-        day_bounds = day_boundaries([today], tz)
-        return goal_progress(
-            goals,
-            week,
-            today,
-            self.store.category_totals(week_bounds[0], week_bounds[-1]),
-            self.store.category_totals(day_bounds[0], day_bounds[-1]),
-            evenings_kept(self.evening_store.checkins(), week),
-        )
+        today = local_date(now, self._tz())
+        return goals_progress(self.store, self.goal_store.all(), IsoWeek.containing(today), today, self._tz())
 
     def week_summary(self, week: IsoWeek, now: int) -> texts.WeekSummary:
-        tz = self._tz()
-        social = (Category.SOCIAL, Category.MESSAGING)
-
-        def seconds(of: IsoWeek) -> int:
-            bounds = day_boundaries(of.days(), tz)
-            totals = self.store.category_totals(bounds[0], bounds[-1])
-            return sum(totals.get(category, 0) for category in social)
-
-        checkins = self.evening_store.checkins()
-        measured = seconds(week)
+        (_before, previous), (_week, measured) = weekly_totals(self.store, week, 2, self._tz())
+        seconds = measured["social"] + measured["messaging"]
         return texts.WeekSummary(
             week_number=week.week,
-            seconds=measured,
-            previous_seconds=seconds(week.previous()),
-            evenings_kept=evenings_kept(checkins, week),
-            streak=streak(self.past_evenings(now), checkins),
-            reference=comparison_sentence(compare(self._settings().age_group), measured, week.week),
+            seconds=seconds,
+            previous_seconds=previous["social"] + previous["messaging"],
+            evenings_kept=evenings_kept(self.evening_store.checkins(), week),
+            streak=evening_streak(self.evening_store, now, self._tz()),
+            reference=comparison_sentence(compare(self._settings().age_group), seconds, week.week),
         )
-
-    def past_evenings(self, now: int) -> list[tuple[int, date]]:
-        """(evening id, date) of every evening over by ``now`` in the last year, oldest first."""
-        evenings, changes = self.plans(now)
-        over: list[Occurrence] = []
-        for evening in evenings:
-            mine = [c for c in changes if c.evening_id == evening.id]
-            over += [o for o in occurrences(evening, mine, now - STREAK_LOOKBACK, now) if o.end <= now]
-        return [(o.evening_id, o.date) for o in sorted(over)]
-
-    @staticmethod
-    def _occurrence(evening: Evening, changes: Sequence[EveningChange], day: date, now: int) -> Occurrence | None:
-        mine = [c for c in changes if c.evening_id == evening.id]
-        span = LOOKBACK + 2 * 86400
-        for occurrence in occurrences(evening, mine, now - span, now + 9 * 86400):
-            if occurrence.date == day:
-                return occurrence
-        return None
 
 
 class ClockWatch:

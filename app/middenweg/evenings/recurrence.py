@@ -116,6 +116,16 @@ def next_occurrence(evening: Evening, changes: Sequence[EveningChange], now: int
     return None
 
 
+def occurrence_on(evening: Evening, changes: Sequence[EveningChange], day: date) -> Occurrence | None:
+    """The occurrence whose series date is ``day``, wherever a move took it; None when skipped or not a date."""
+    moved = next((c.new_date for c in changes if c.evening_id == evening.id and c.date == day and c.new_date), None)
+    around = moved or day
+    tz = _checked_zone(evening)
+    start = int(datetime.combine(around - timedelta(days=1), time(0), tzinfo=tz).timestamp())
+    end = int(datetime.combine(around + timedelta(days=2), time(0), tzinfo=tz).timestamp())
+    return next((o for o in occurrences(evening, changes, start, end) if o.date == day), None)
+
+
 def is_series_date(evening: Evening, day: date) -> bool:
     """Whether the series (before changes) has an occurrence on local date ``day``."""
     if evening.once:

@@ -32,11 +32,16 @@ def current_evening(
     return evening, occurrence
 
 
+#: What counts as a slip during an evening: social and messaging apps, or (screen-free) any tracked use.
+SLIP_CATEGORIES: dict[EveningKind, tuple[Category, ...]] = {
+    EveningKind.PHONE_FREE: (Category.SOCIAL, Category.MESSAGING),
+    EveningKind.SCREEN_FREE: tuple(Category),
+}
+
+
 def is_slip(kind: EveningKind, category: Category | None) -> bool:
     """``category`` of what is in use now (None: nothing is, the user is away or tracking is paused)."""
-    if category is None:
-        return False
-    return kind is EveningKind.SCREEN_FREE or category in (Category.SOCIAL, Category.MESSAGING)
+    return category is not None and category in SLIP_CATEGORIES[kind]
 
 
 def slip_prefix(occurrence: Occurrence) -> str:

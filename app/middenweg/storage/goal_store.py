@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
@@ -67,19 +68,14 @@ class DeliveredLedger:
 
     def last(self, prefix: str) -> int | None:
         """When the newest key starting with ``prefix`` was delivered, or None."""
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        result: int | None = self.store._read(
-            lambda conn: conn.execute(
-                select(func.max(_delivered.c.at)).where(_delivered.c.key.like(pattern, escape="\\"))
-            ).scalar_one()
-        )
+        result: int | None = self._aggregate(func.max(_delivered.c.at), prefix)
         return result
 
     def count(self, prefix: str) -> int:
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        result: int = self.store._read(
-            lambda conn: conn.execute(
-                select(func.count()).select_from(_delivered).where(_delivered.c.key.like(pattern, escape="\\"))
-            ).scalar_one()
-        )
+        result: int = self._aggregate(func.count(), prefix)
         return result
+
+    def _aggregate(self, what: Any, prefix: str) -> Any:
+        """``what`` over the keys starting with ``prefix`` (taken literally: no LIKE wildcards)."""
+        escaped = _delivered.c.key.startswith(prefix, autoescape=True)
+        return self.store._read(lambda conn: conn.execute(select(what).where(escaped)).scalar_one())

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind
-from middenweg.evenings.recurrence import Error, next_occurrence, occurrences, validate
+from middenweg.evenings.recurrence import Error, next_occurrence, occurrence_on, occurrences, validate
 
 ZONES = ["Europe/Amsterdam", "America/New_York", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"]
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -208,3 +208,20 @@ def test_validate_names_each_problem() -> None:
     assert len(validate(no_date)) == 1
     with pytest.raises(Error, match="Mars/Olympus"):
         occurrences(bad, [], 0, 86400)
+
+
+def test_occurrence_on_finds_a_series_date_where_a_move_took_it_and_nothing_for_a_skip() -> None:
+    thursdays = Evening(1, "Games", EveningKind.PHONE_FREE, time(19), time(23), date(2026, 11, 5), (3,),
+                        time_zone="Europe/Amsterdam")  # fmt: skip
+    changes = [
+        EveningChange(1, date(2026, 11, 12), date(2026, 11, 28), time(20), time(1)),  # two weeks later, past midnight
+        EveningChange(1, date(2026, 11, 19)),
+    ]
+    moved = occurrence_on(thursdays, changes, date(2026, 11, 12))
+    assert moved is not None and moved.moved
+    assert local(moved.start, AMS) == datetime(2026, 11, 28, 20, tzinfo=AMS)
+    assert local(moved.end, AMS) == datetime(2026, 11, 29, 1, tzinfo=AMS)
+    assert occurrence_on(thursdays, changes, date(2026, 11, 19)) is None  # skipped
+    assert occurrence_on(thursdays, changes, date(2026, 11, 20)) is None  # a Friday: not a series date
+    plain = occurrence_on(thursdays, changes, date(2026, 11, 26))
+    assert plain is not None and local(plain.start, AMS) == datetime(2026, 11, 26, 19, tzinfo=AMS)
