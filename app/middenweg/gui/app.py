@@ -34,6 +34,10 @@ from middenweg.tracking.sampler import Sampler, TrackState
 from middenweg.tracking.select import ProbeSet, select_probes
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from middenweg.domain.categories import Category
+    from middenweg.gui.checkin_dialog import CheckinDialog
     from middenweg.gui.dashboard import Dashboard, WeekData
 
 TRAY_WAIT_SECONDS = 10.0
@@ -114,6 +118,8 @@ class TrayApplication:
             lambda spec: pause_until(spec, ctx.clock.time(), ctx.tz),
         )
         self.tray.dashboard_requested.connect(self.show_dashboard)
+        self.tray.evenings_requested.connect(self.show_evenings)
+        self.tray.goals_requested.connect(self.show_goals)
         self.tray.settings_requested.connect(self.show_settings)
         self.tray.quit_requested.connect(self.quit)
         if self.driver is not None:
@@ -130,9 +136,24 @@ class TrayApplication:
     def dashboard(self) -> Dashboard:
         """Built when first needed: a tray app that is never opened does not hold its widgets (or their code)."""
         if self._dashboard is None:
-            from middenweg.gui.dashboard import Dashboard
+            from middenweg.gui.dashboard import Dashboard, Planner
+            from middenweg.storage.evening_store import EveningStore
+            from middenweg.storage.goal_store import GoalStore
 
-            self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week)
+            def totals(start: int, end: int) -> dict[Category, int]:
+                if self.driver is not None and not self._stopped:
+                    self.driver.sampler.flush()  # goals count the last seconds too
+                return self.store.category_totals(start, end)
+
+            planner = Planner(
+                evenings=EveningStore(self.store),
+                goals=GoalStore(self.store),
+                now=lambda: int(self.ctx.clock.time()),
+                tz=lambda: self.ctx.tz,
+                tz_name=lambda: self.ctx.tz_name,
+                totals=totals,
+            )
+            self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week, planner=planner)
             self._dashboard.setWindowIcon(icon("middenweg.svg"))
         return self._dashboard
 
@@ -189,6 +210,55 @@ class TrayApplication:
         self.dashboard.show()
         self.dashboard.raise_()
         self.dashboard.activateWindow()
+
+    def show_evenings(self) -> None:
+        """The dashboard on its Evenings section (the week is drawn only when its section is chosen)."""
+        self.dashboard.show_evenings()
+        self._raise_dashboard()
+
+    def show_goals(self) -> None:
+        """The dashboard on its Goals section, with this week's progress as of now."""
+        self.dashboard.show_goals()
+        self._raise_dashboard()
+
+    def show_checkin(self, evening_id: int, day: date, slipped_seconds: int | None = None) -> bool:
+        """Ask how the evening of ``day`` (its series date) went, e.g. when the morning notification is clicked.
+
+        ``slipped_seconds`` is what goes against the evening in the history; None reads it from the history here.
+        False (and nothing shown) when there is no such evening any more. One check-in window at a time: asking for
+        another evening replaces it.
+        """
+        from middenweg.gui.checkin_dialog import CheckinDialog, occurrence_on
+        from middenweg.gui.checkin_dialog import slipped_seconds as measured
+        from middenweg.storage.evening_store import EveningStore
+
+        evenings = EveningStore(self.store)
+        evening = evenings.get(evening_id)
+        if evening is None:
+            return False
+        if slipped_seconds is None:
+            occurrence = occurrence_on(evening, evenings.changes(), day)
+            if occurrence is not None:
+                slipped_seconds = measured(evening, occurrence, self.store.category_totals)
+        old: CheckinDialog | None = getattr(self, "_checkin", None)  # the attribute is made by the first call
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        dialog = CheckinDialog(
+            evenings,
+            evening,
+            day,
+            now=lambda: int(self.ctx.clock.time()),
+            tz=lambda: self.ctx.tz,
+            slipped=slipped_seconds,
+        )
+        dialog.setWindowIcon(icon("middenweg.svg"))
+        dialog.answered.connect(lambda _result: self._dashboard.refresh_planner() if self._dashboard else None)
+        self._checkin = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return True
 
     def show_welcome(self) -> None:
         """The first-run welcome: what Middenweg does, the age group, title privacy (can be skipped)."""
