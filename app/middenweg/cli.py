@@ -24,6 +24,7 @@ from middenweg.i18n import _, ngettext
 from middenweg.instance import AlreadyRunningError
 from middenweg.interchange.errors import Error as InterchangeError
 from middenweg.paths import Paths
+from middenweg.private_files import replaced_privately
 from middenweg.startup_memory import lean_long_running_process
 from middenweg.storage.errors import StorageError
 
@@ -298,14 +299,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.output is None:
             export_history(store, sys.stdout, args.format, ctx.tz, args.first, args.last, ctx.clock.time())
             return EXIT_OK
-        tmp = args.output.with_name(args.output.name + ".part")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with open(fd, "w", encoding="utf-8", newline="") as out:
+            with replaced_privately(args.output) as out:
                 count = export_history(store, out, args.format, ctx.tz, args.first, args.last, ctx.clock.time())
-            os.replace(tmp, args.output)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise UserError(
                 _("Cannot write {path}: {problem}.").format(path=args.output, problem=exc.strerror or exc)
             ) from exc

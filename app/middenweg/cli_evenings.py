@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 from datetime import date, datetime, time
 from pathlib import Path
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind, Occurrence
 from middenweg.i18n import N_, _
+from middenweg.private_files import write_private
 
 if TYPE_CHECKING:
     from middenweg.bootstrap import Context
@@ -279,7 +279,7 @@ def _checkin(store: EveningStore, args: argparse.Namespace, now: int) -> int:
         raise EveningInputError(_("There is no recent evening to check in for; `middenweg evenings list` shows yours."))
     latest = max(candidates)
     evening = evenings[latest.evening_id]
-    slipped = slipped_seconds(store.store, evening, latest)
+    slipped = slipped_seconds(store.store.category_totals, evening, latest)
     store.check_in(latest.evening_id, latest.date, args.result, slipped, now)
     messages = {
         "kept": _("Well done: evening {id} of {date} is marked as kept."),
@@ -301,14 +301,9 @@ def _export(store: EveningStore, path: Path) -> int:
     from middenweg.evenings.ical import to_ics
 
     data = to_ics(store.all(), store.changes())
-    tmp = path.with_name(path.name + ".part")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
+        write_private(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise EveningInputError(
             _("Cannot write {path}: {problem}.").format(path=path, problem=exc.strerror or exc)
         ) from exc

@@ -6,7 +6,7 @@ parsing: callers show the results.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time
 from pathlib import Path
@@ -222,7 +222,12 @@ def evening_streak(evenings: EveningStore, now: float, tz: ZoneInfo) -> int:
     return streak(past, checkins)
 
 
-def slipped_seconds(store: Store, evening: Evening, occurrence: Occurrence) -> int:
-    """Seconds of use during ``occurrence`` that go against ``evening``'s promise, from every device's history."""
-    totals = store.category_totals(occurrence.start, occurrence.end)
-    return sum(totals.get(category, 0) for category in SLIP_CATEGORIES[evening.kind])
+def slipped_seconds(
+    totals: Callable[[int, int], Mapping[Category, int]], evening: Evening, occurrence: Occurrence
+) -> int:
+    """Seconds of use during ``occurrence`` that go against ``evening``'s promise, from every device's history.
+
+    ``totals`` is ``Store.category_totals``, or a wrapper that flushes a running tracker first (the GUI).
+    """
+    measured = totals(occurrence.start, occurrence.end)
+    return sum(measured.get(category, 0) for category in SLIP_CATEGORIES[evening.kind])

@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QDialog, QRadioButton, QWidget
 
 from middenweg.config import load_settings, set_value
 from middenweg.domain.age import AgeGroup
+from middenweg.domain.goals import Goal, GoalName
 from middenweg.gui.first_run import FirstRunDialog
 from middenweg.paths import Paths
+from middenweg.storage.goal_store import GoalStore
+from middenweg.storage.store import Store
 
 pytestmark = pytest.mark.gui
 
@@ -149,3 +152,34 @@ def test_a_settings_file_it_cannot_change_is_reported_and_closing_still_works(  
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert paths.settings_file.read_bytes() == newer
+
+
+def test_the_goals_on_the_last_page_are_stored_only_when_ticked(qtbot, paths: Paths, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = Store.open(tmp_path / "m.sqlite3")
+    goals = GoalStore(store)
+    window = FirstRunDialog(paths, save_goals=lambda chosen: goals.set(chosen, cleared=(), now=1))
+    qtbot.addWidget(window)
+    window.show()
+    press_next(qtbot, window, 3)
+    assert not window.hours.isEnabled() and not window.evenings.isEnabled()  # off until ticked
+    assert window.hours.value() == 7 and window.evenings.suffix() == " evenings"
+    window.hours_goal.setChecked(True)
+    window.hours.setValue(5)
+    window.evenings.setValue(1)
+    assert window.evenings.suffix() == " evening"
+    press_next(qtbot, window)
+    assert window.result() == QDialog.DialogCode.Accepted
+    assert goals.all() == [Goal(GoalName.WEEKLY_TOTAL, 5 * 3600)]  # the evenings goal was not ticked
+    store.close()
+
+    reopened = Store.open(tmp_path / "m.sqlite3")
+    assert GoalStore(reopened).all() == [Goal(GoalName.WEEKLY_TOTAL, 5 * 3600)]
+    skipped = FirstRunDialog(paths, save_goals=lambda chosen: GoalStore(reopened).set(chosen, cleared=(), now=2))
+    qtbot.addWidget(skipped)
+    skipped.evenings_goal.setChecked(True)
+    skipped.reject()  # Skip keeps what was actively chosen, and leaves the other goal as it was
+    assert sorted(GoalStore(reopened).all(), key=lambda goal: goal.name) == [
+        Goal(GoalName.EVENINGS_PER_WEEK, 2),
+        Goal(GoalName.WEEKLY_TOTAL, 5 * 3600),
+    ]
+    reopened.close()

@@ -48,3 +48,31 @@ def test_removing_an_evening_keeps_its_check_ins(store: Store) -> None:
     assert not evenings.remove(added.id, now=4)
     assert evenings.all() == [] and evenings.get(added.id) is None
     assert evenings.checkins() == {(added.id, date(2026, 11, 26)): "kept"}
+
+
+def test_changing_an_evening_keeps_its_id_and_only_the_changes_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite3"
+    store = Store.open(path)
+    evenings = EveningStore(store)
+    added = evenings.add(THURSDAYS, now=1000)
+    other = evenings.add(dataclasses.replace(THURSDAYS, title="Other"), now=1000)
+    evenings.set_change(EveningChange(added.id, date(2026, 12, 10)))
+    evenings.set_change(EveningChange(added.id, date(2026, 12, 12)))
+    evenings.set_change(EveningChange(other.id, date(2026, 12, 12)))
+    evenings.check_in(added.id, date(2026, 11, 26), "kept", 0, now=2000)
+
+    changed = dataclasses.replace(added, title="Reading", start=time(20), weekdays=(3,))
+    assert evenings.update(changed, keep_changes=lambda change: change.date.weekday() == 3)
+    store.close()
+
+    again = EveningStore(Store.open(path))
+    assert again.get(added.id) == changed and again.get(other.id) == other
+    assert sorted(again.changes(), key=lambda c: (c.evening_id, c.date)) == [
+        EveningChange(added.id, date(2026, 12, 10)),  # a Thursday: kept
+        EveningChange(other.id, date(2026, 12, 12)),  # another evening's skip is never touched
+    ]
+    assert again.checkins() == {(added.id, date(2026, 11, 26)): "kept"}
+    again.remove(added.id, now=3000)
+    assert not again.update(changed, keep_changes=lambda change: True)  # removed meanwhile: nothing to change
+    assert again.get(added.id) is None
+    again.store.close()

@@ -70,5 +70,5 @@ def test_a_slip_counts_only_the_evening_itself_to_the_second(store: Store) -> No
         ("2026-11-18T22:59:30", 60, Category.MESSAGING),  # half of it before the end
     )
     occurrence = Occurrence(at("2026-11-18T19:10"), at("2026-11-18T23:00"), 1, date(2026, 11, 18))
-    assert slipped_seconds(store, evening(EveningKind.PHONE_FREE), occurrence) == 300 + 30
-    assert slipped_seconds(store, evening(EveningKind.SCREEN_FREE), occurrence) == 300 + 120 + 30
+    assert slipped_seconds(store.category_totals, evening(EveningKind.PHONE_FREE), occurrence) == 300 + 30
+    assert slipped_seconds(store.category_totals, evening(EveningKind.SCREEN_FREE), occurrence) == 300 + 120 + 30

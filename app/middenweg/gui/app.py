@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,11 @@ from middenweg.tracking.sampler import Sampler, TrackState
 from middenweg.tracking.select import ProbeSet, select_probes
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from middenweg.domain.categories import Category
+    from middenweg.domain.goals import Goal
+    from middenweg.gui.checkin_dialog import CheckinDialog
     from middenweg.gui.dashboard import Dashboard, WeekData
 
 TRAY_WAIT_SECONDS = 10.0
@@ -114,6 +119,8 @@ class TrayApplication:
             lambda spec: pause_until(spec, ctx.clock.time(), ctx.tz),
         )
         self.tray.dashboard_requested.connect(self.show_dashboard)
+        self.tray.evenings_requested.connect(self.show_evenings)
+        self.tray.goals_requested.connect(self.show_goals)
         self.tray.settings_requested.connect(self.show_settings)
         self.tray.quit_requested.connect(self.quit)
         if self.driver is not None:
@@ -130,9 +137,24 @@ class TrayApplication:
     def dashboard(self) -> Dashboard:
         """Built when first needed: a tray app that is never opened does not hold its widgets (or their code)."""
         if self._dashboard is None:
-            from middenweg.gui.dashboard import Dashboard
+            from middenweg.gui.dashboard import Dashboard, Planner
+            from middenweg.storage.evening_store import EveningStore
+            from middenweg.storage.goal_store import GoalStore
 
-            self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week)
+            def totals(start: int, end: int) -> dict[Category, int]:
+                if self.driver is not None and not self._stopped:
+                    self.driver.sampler.flush()  # goals count the last seconds too
+                return self.store.category_totals(start, end)
+
+            planner = Planner(
+                evenings=EveningStore(self.store),
+                goals=GoalStore(self.store),
+                now=lambda: int(self.ctx.clock.time()),
+                tz=lambda: self.ctx.tz,
+                tz_name=lambda: self.ctx.tz_name,
+                totals=totals,
+            )
+            self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week, planner=planner)
             self._dashboard.setWindowIcon(icon("middenweg.svg"))
         return self._dashboard
 
@@ -190,20 +212,84 @@ class TrayApplication:
         self.dashboard.raise_()
         self.dashboard.activateWindow()
 
+    def show_evenings(self) -> None:
+        """The dashboard on its Evenings section (the week is drawn only when its section is chosen)."""
+        self.dashboard.show_evenings()
+        self._raise_dashboard()
+
+    def show_goals(self) -> None:
+        """The dashboard on its Goals section, with this week's progress as of now."""
+        self.dashboard.show_goals()
+        self._raise_dashboard()
+
+    def show_checkin(self, evening_id: int, day: date, slipped_seconds: int | None = None) -> bool:
+        """Ask how the evening of ``day`` (its series date) went, e.g. when the morning notification is clicked.
+
+        ``slipped_seconds`` is what goes against the evening in the history; None reads it from the history here.
+        False (and nothing shown) when there is no such evening any more. One check-in window at a time: asking for
+        another evening replaces it.
+        """
+        from middenweg.evenings.recurrence import Error as RecurrenceError
+        from middenweg.evenings.recurrence import occurrence_on
+        from middenweg.gui.checkin_dialog import CheckinDialog
+        from middenweg.history import slipped_seconds as measured
+        from middenweg.storage.evening_store import EveningStore
+
+        evenings = EveningStore(self.store)
+        evening = evenings.get(evening_id)
+        if evening is None:
+            return False
+        if slipped_seconds is None:
+            try:
+                occurrence = occurrence_on(evening, evenings.changes(), day)
+            except RecurrenceError:
+                occurrence = None  # the question can still be answered without the measurement
+            if occurrence is not None:
+                slipped_seconds = measured(self.store.category_totals, evening, occurrence)
+        old: CheckinDialog | None = getattr(self, "_checkin", None)  # the attribute is made by the first call
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        dialog = CheckinDialog(
+            evenings,
+            evening,
+            day,
+            now=lambda: int(self.ctx.clock.time()),
+            tz=lambda: self.ctx.tz,
+            slipped=slipped_seconds,
+        )
+        dialog.setWindowIcon(icon("middenweg.svg"))
+        dialog.answered.connect(lambda _result: self._dashboard.refresh_planner() if self._dashboard else None)
+        self._checkin = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return True
+
     def show_welcome(self) -> None:
         """The first-run welcome: what Middenweg does, the age group, title privacy (can be skipped)."""
         from middenweg.gui.first_run import FirstRunDialog
 
-        dialog = FirstRunDialog(self.ctx.paths)
+        dialog = FirstRunDialog(self.ctx.paths, save_goals=self._save_goals)
         dialog.finished.connect(lambda _result: self._setting_changed("age-group"))
         self._welcome = dialog
         dialog.open()
+
+    def _save_goals(self, goals: Sequence[Goal]) -> None:
+        """Goals chosen outside the dashboard (the welcome): stored, and shown in the dashboard if it is built."""
+        from middenweg.storage.goal_store import GoalStore
+
+        GoalStore(self.store).set(goals, cleared=(), now=int(self.ctx.clock.time()))
+        if self._dashboard is not None:
+            self._dashboard.refresh_planner()
 
     def show_settings(self) -> None:
         from middenweg.gui.settings_dialog import SettingsDialog
 
         if self._settings_dialog is None:
-            self._settings_dialog = SettingsDialog(self.ctx.paths, self.store, on_changed=self._setting_changed)
+            self._settings_dialog = SettingsDialog(
+                self.ctx.paths, self.store, on_changed=self._setting_changed, save_goals=self._save_goals
+            )
         self._settings_dialog.show()
         self._settings_dialog.raise_()
         self._settings_dialog.activateWindow()

@@ -1,18 +1,21 @@
-"""The weekly dashboard: week navigation, the per-day chart, the honest age-group comparison, a 12-week trend,
-the top apps and sites, and exports.
+"""The dashboard window, in three sections: the week, the evenings and the goals.
 
-Charts are matplotlib Figures from ``reports.charts`` rendered to images at the screen's pixel ratio, so the GUI
-needs no matplotlib Qt backend and matplotlib loads only when the dashboard first draws.
+The week: week navigation, the per-day chart, the honest age-group comparison, a 12-week trend, the top apps and
+sites, and exports. Charts are matplotlib Figures from ``reports.charts`` rendered to images at the screen's pixel
+ratio, so the GUI needs no matplotlib Qt backend and matplotlib loads only when the week is first drawn (a window
+opened on its Evenings or Goals section does not draw the week until that section is chosen). The Evenings and Goals
+sections (``evenings_page``, ``goals_page``) are there when the application hands in a ``Planner``.
 """
 
 from __future__ import annotations
 
+import enum
 import io
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPalette, QPixmap, QShortcut
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -35,10 +39,40 @@ from middenweg.cli_text import CATEGORY_NAMES, short_date
 from middenweg.domain.categories import CATEGORY_ORDER, Category
 from middenweg.domain.weeks import IsoWeek
 from middenweg.i18n import _
+from middenweg.private_files import replaced_privately
 from middenweg.reference.compare import comparison_sentence, format_duration
 from middenweg.reports.weekly import WeeklyReport
 
+if TYPE_CHECKING:
+    from middenweg.gui.evenings_page import EveningsPage
+    from middenweg.gui.goals_page import GoalsPage
+    from middenweg.storage.evening_store import EveningStore
+    from middenweg.storage.goal_store import GoalStore
+
 TREND_WEEKS = 12
+
+
+class Section(enum.IntEnum):
+    """The dashboard's sections, in the order of their tabs."""
+
+    WEEK = 0
+    EVENINGS = 1
+    GOALS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Planner:
+    """What the Evenings and Goals sections read and write. ``now`` is UTC epoch seconds; ``tz`` and ``tz_name``
+    are asked each time (the time-zone setting may change); ``totals`` gives seconds per category in [start, end);
+    ``changed`` is called after evenings, check-ins or goals were stored (e.g. so reminders are planned again)."""
+
+    evenings: EveningStore
+    goals: GoalStore
+    now: Callable[[], int]
+    tz: Callable[[], ZoneInfo]
+    tz_name: Callable[[], str]
+    totals: Callable[[int, int], Mapping[Category, int]]
+    changed: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +117,9 @@ def _heading(text: str) -> QLabel:
 
 
 class Dashboard(QWidget):
-    """One window, reused: closing it only hides it (Middenweg stays in the tray)."""
+    """One window, reused: closing it only hides it (Middenweg stays in the tray).
+
+    Without a ``planner`` it shows only the week (and no tab bar)."""
 
     def __init__(
         self,
@@ -91,6 +127,8 @@ class Dashboard(QWidget):
         this_week: Callable[[], IsoWeek],
         export_csv: Callable[[IsoWeek, Path], int],
         parent: QWidget | None = None,
+        *,
+        planner: Planner | None = None,
     ) -> None:
         super().__init__(parent)
         self._load, self._this_week, self._export_csv = load, this_week, export_csv
@@ -98,6 +136,7 @@ class Dashboard(QWidget):
         self.data: WeekData | None = None
         self.setObjectName("dashboard")
         self.resize(760, 860)
+        self.week_page = QWidget()
 
         self.previous_button = QPushButton()
         self.this_week_button = QPushButton()
@@ -115,9 +154,10 @@ class Dashboard(QWidget):
         self.previous_button.clicked.connect(lambda: self.show_week(self.week.previous()))
         self.next_button.clicked.connect(lambda: self.show_week(self.week.shifted(1)))
         self.this_week_button.clicked.connect(lambda: self.show_week(self._this_week()))
-        QShortcut(QKeySequence("Alt+Left"), self, self.previous_button.click)
-        QShortcut(QKeySequence("Alt+Right"), self, self.next_button.click)
-        QShortcut(QKeySequence("Alt+Home"), self, self.this_week_button.click)
+        # On the week page only: a hidden page's shortcuts do not fire.
+        QShortcut(QKeySequence("Alt+Left"), self.week_page, self.previous_button.click)
+        QShortcut(QKeySequence("Alt+Right"), self.week_page, self.next_button.click)
+        QShortcut(QKeySequence("Alt+Home"), self.week_page, self.this_week_button.click)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
         QShortcut(QKeySequence("Esc"), self, self.close)
 
@@ -150,7 +190,6 @@ class Dashboard(QWidget):
 
         body = QWidget()
         column = QVBoxLayout(body)
-        column.addWidget(self.notice)
         column.addWidget(self.title)
         column.addWidget(self.summary)
         column.addWidget(self.week_chart)
@@ -167,14 +206,96 @@ class Dashboard(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        week_column = QVBoxLayout(self.week_page)
+        week_column.addLayout(nav)
+        week_column.addWidget(scroll)
+
+        self.sections = QTabWidget()
+        self.sections.setTabBarAutoHide(True)  # one section, no tabs
+        self.sections.addTab(self.week_page, "")
+        self.evenings_page: EveningsPage | None = None
+        self.goals_page: GoalsPage | None = None
+        if planner is not None:
+            self._add_planner_pages(planner)
+        self.sections.currentChanged.connect(self._section_shown)
         outer = QVBoxLayout(self)
-        outer.addLayout(nav)
-        outer.addWidget(scroll)
+        outer.addWidget(self.notice)
+        outer.addWidget(self.sections)
         self.retranslate()
+
+    def _add_planner_pages(self, planner: Planner) -> None:
+        from middenweg.gui.evenings_page import EveningsPage
+        from middenweg.gui.goals_page import GoalsPage
+
+        self.evenings_page = EveningsPage(
+            planner.evenings, now=planner.now, tz=planner.tz, tz_name=planner.tz_name, totals=planner.totals
+        )
+        self.goals_page = GoalsPage(
+            planner.goals, planner.evenings, now=planner.now, tz=planner.tz, totals=planner.totals
+        )
+        for page in (self.evenings_page, self.goals_page):
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(page)
+            self.sections.addTab(scroll, "")
+        # Kept evenings count toward the evenings target; whoever plans reminders hears of every change.
+        self.evenings_page.changed.connect(self.goals_page.refresh)
+        if planner.changed is not None:
+            changed = planner.changed
+            self.evenings_page.changed.connect(lambda: changed())
+            self.goals_page.changed.connect(lambda: changed())
+
+    @property
+    def section(self) -> Section:
+        return Section(self.sections.currentIndex())
+
+    def show_section(self, section: Section) -> None:
+        """Switch to ``section`` (the week when there is no planner); a section is brought up to date as it shows."""
+        if section is not Section.WEEK and self.evenings_page is None:
+            section = Section.WEEK
+        if self.sections.currentIndex() == section:
+            self._section_shown(section)
+        else:
+            self.sections.setCurrentIndex(section)
+
+    def show_evenings(self) -> None:
+        self.show_section(Section.EVENINGS)
+
+    def show_goals(self) -> None:
+        self.show_section(Section.GOALS)
+
+    def refresh_planner(self) -> None:
+        """Read evenings, check-ins and goals again (after a check-in made outside the window, say)."""
+        if self.evenings_page is not None and self.goals_page is not None:
+            self.evenings_page.refresh()
+            self.goals_page.refresh()
+
+    def _section_shown(self, index: int) -> None:
+        self._show_title()
+        if index == Section.WEEK:
+            if self.data is None:
+                self.show_week(self.week)
+        else:
+            self.refresh_planner()
+
+    def _show_title(self) -> None:
+        titles = {Section.WEEK: _("Your week"), Section.EVENINGS: _("Your evenings"), Section.GOALS: _("Your goals")}
+        self.setWindowTitle(titles[self.section])  # Qt adds " — Middenweg"
 
     def retranslate(self) -> None:
         """Every fixed text in the active language (called again when the language setting changes)."""
-        self.setWindowTitle(_("Your week"))  # Qt adds " — Middenweg"
+        self._show_title()
+        self.sections.setAccessibleName(_("Dashboard sections"))
+        for section, text in (
+            (Section.WEEK, _("&Week")),
+            (Section.EVENINGS, _("E&venings")),
+            (Section.GOALS, _("&Goals")),
+        ):
+            if section < self.sections.count():
+                self.sections.setTabText(section, text)
+        if self.evenings_page is not None and self.goals_page is not None:
+            self.evenings_page.retranslate()
+            self.goals_page.retranslate()
         self.previous_button.setText(_("◀ &Previous week"))
         self.this_week_button.setText(_("T&his week"))
         self.next_button.setText(_("&Next week ▶"))
@@ -220,7 +341,11 @@ class Dashboard(QWidget):
         self._draw(self.data)
 
     def refresh(self) -> None:
-        self.show_week(self.week)
+        """Show what is true now: the week (once it has been drawn, or when it is the section shown) and the
+        evenings and goals."""
+        if self.data is not None or self.section is Section.WEEK:
+            self.show_week(self.week)
+        self.refresh_planner()
 
     def _draw(self, data: WeekData) -> None:
         from middenweg.reports import charts  # matplotlib loads here, the first time a chart is drawn
@@ -296,13 +421,5 @@ class Dashboard(QWidget):
 
 
 def write_csv_atomically(path: Path, write: Callable[[Any], int]) -> int:
-    tmp = path.with_name(path.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            count = write(out)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return count
+    with replaced_privately(path) as out:
+        return write(out)

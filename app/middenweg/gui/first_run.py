@@ -1,27 +1,33 @@
 """The welcome shown on first start (and again from Settings): what Middenweg does, the age group, title privacy.
 
-Four short pages (welcome, age group, window titles, weekly goal) with Back, Next/Done and Skip. Done writes the
+Four short pages (welcome, age group, window titles, weekly goals) with Back, Next/Done and Skip. Done writes the
 age group (``none`` when nothing was picked) so the application knows it asked; Skip writes only what the person
-actually chose, and leaves the age group unset otherwise so that Middenweg may ask again another time. Enter goes
+actually chose, and leaves the age group unset otherwise so that Middenweg may ask again another time. The two
+goals on the last page are off until ticked; ticked ones are stored through ``save_goals`` (Done or Skip). Enter goes
 to the next page (Done on the last), Escape skips. Settings are written through `middenweg.config.set_value` only;
 this dialog must never write a value the person did not see.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from middenweg.config import Settings, SettingsError, get_value, load_settings, set_value
+from middenweg.domain.goals import Goal, GoalName
 from middenweg.gui.widgets import (
     AGE_GROUP_CHOICES,
     AGE_GROUP_EXPLANATION,
@@ -31,17 +37,28 @@ from middenweg.gui.widgets import (
     show_error,
     wrapped_label,
 )
-from middenweg.i18n import _
+from middenweg.i18n import _, ngettext
 from middenweg.paths import Paths
+from middenweg.storage.errors import StorageError
+
+#: Where the goal page starts: the source's own examples (at most 7 h a week, two phone-free evenings a week).
+SUGGESTED_HOURS = 7
+SUGGESTED_EVENINGS = 2
 
 
 class FirstRunDialog(QDialog):
     """The welcome dialog. After it closes, `written_keys` says which settings it wrote."""
 
-    def __init__(self, paths: Paths, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        save_goals: Callable[[Sequence[Goal]], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._paths = paths
+        self._paths, self._save_goals = paths, save_goals
         self.written_keys: tuple[str, ...] = ()
+        self.written_goals: tuple[Goal, ...] = ()
         try:
             self._settings = load_settings(paths.settings_file)
         except SettingsError:
@@ -159,18 +176,51 @@ class FirstRunDialog(QDialog):
         return page
 
     def _goal_page(self) -> QWidget:
-        page, layout = self._page(_("A weekly goal"))
+        page, layout = self._page(_("Weekly goals"))
+        layout.addWidget(wrapped_label(_("Two goals to start with, if you like. Both stay off unless you tick them.")))
+        self.hours_goal = QCheckBox(_("At most this much social media and messaging a &week:"))
+        self.hours = QSpinBox()
+        self.hours.setRange(1, 80)
+        self.hours.setValue(SUGGESTED_HOURS)
+        self.hours.setSuffix(_(" h"))
+        self.evenings_goal = QCheckBox(_("&Phone-free evenings a week:"))
+        self.evenings = QSpinBox()
+        self.evenings.setRange(1, 7)
+        self.evenings.setValue(SUGGESTED_EVENINGS)
+        self.evenings.valueChanged.connect(self._evenings_suffix)
+        self._evenings_suffix(self.evenings.value())
+        for box, spin in ((self.hours_goal, self.hours), (self.evenings_goal, self.evenings)):
+            spin.setAccessibleName(plain(box.text()).rstrip(":"))
+            spin.setEnabled(False)
+            box.toggled.connect(spin.setEnabled)
+            row = QHBoxLayout()
+            row.addWidget(box)
+            row.addWidget(spin)
+            row.addStretch(1)
+            layout.addLayout(row)
         layout.addWidget(
             wrapped_label(
                 _(
-                    "Setting a weekly goal for social media and messaging is not possible yet. It comes in a "
-                    "later version of Middenweg; you will find it in Settings."
+                    "More goals, and the evenings themselves, are in the dashboard: Goals and Evenings, also in the "
+                    "tray menu."
                 )
             )
         )
         layout.addWidget(wrapped_label(_("Press Done to start. Middenweg keeps running in the system tray.")))
         layout.addStretch(1)
         return page
+
+    def _evenings_suffix(self, count: int) -> None:
+        self.evenings.setSuffix(ngettext(" evening", " evenings", count))
+
+    def chosen_goals(self) -> list[Goal]:
+        """The ticked goals, as they will be stored."""
+        goals = []
+        if self.hours_goal.isChecked():
+            goals.append(Goal(GoalName.WEEKLY_TOTAL, self.hours.value() * 3600))
+        if self.evenings_goal.isChecked():
+            goals.append(Goal(GoalName.EVENINGS_PER_WEEK, self.evenings.value()))
+        return goals
 
     # --- moving between pages ---
 
@@ -218,14 +268,26 @@ class FirstRunDialog(QDialog):
         self.written_keys = tuple(written)
         return True
 
+    def _store_goals(self) -> bool:
+        goals = self.chosen_goals()
+        if not goals or self._save_goals is None:
+            return True
+        try:
+            self._save_goals(goals)
+        except StorageError as error:
+            show_error(self, _("Goals not saved"), str(error))
+            return False
+        self.written_goals = tuple(goals)
+        return True
+
     def done_clicked(self) -> None:
-        """Done: save the age group (``none`` when not picked) and the title choice, then close."""
+        """Done: save the age group (``none`` when not picked), the title choice and the ticked goals, then close."""
         age = self._chosen(self.age_buttons) or AGE_NOT_SAID
         values = [("age-group", age)]
         titles = self._chosen(self.title_buttons)
         if titles is not None and titles != self._settings.titles:
             values.append(("titles", titles))
-        if self._save(values):
+        if self._save(values) and self._store_goals():
             self.accept()
 
     def reject(self) -> None:
@@ -239,4 +301,5 @@ class FirstRunDialog(QDialog):
             values.append(("titles", titles))
         # Closing must always work, even when the file refuses the values: the error was shown.
         self._save(values)
+        self._store_goals()
         super().reject()

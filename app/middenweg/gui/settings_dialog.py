@@ -10,7 +10,6 @@ file other than through ``set_value``, and never delete history without a Yes fr
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 from middenweg.cli_text import CATEGORY_NAMES
 from middenweg.config import Settings, SettingsError, get_value, load_settings, set_value
 from middenweg.domain.categories import CATEGORY_ORDER, Category
+from middenweg.domain.goals import Goal
 from middenweg.gui.first_run import FirstRunDialog
 from middenweg.gui.widgets import (
     AGE_GROUP_CHOICES,
@@ -60,6 +60,7 @@ from middenweg.gui.widgets import (
 )
 from middenweg.i18n import LANGUAGES, _, ngettext
 from middenweg.paths import Paths
+from middenweg.private_files import replaced_privately
 from middenweg.reference.compare import format_duration
 from middenweg.rules import Rule, RuleOrigin, load_rules
 from middenweg.rules.userfile import NewRule, UserRuleError, append_rule, preview
@@ -83,12 +84,14 @@ class SettingsDialog(QDialog):
         store: Store | None,
         *,
         on_changed: Callable[[str], None] | None = None,
+        save_goals: Callable[[Sequence[Goal]], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._paths = paths
         self._store = store
         self._on_changed = on_changed
+        self._save_goals = save_goals  # for the welcome's goal page, opened again from here
         self._loading = False
         self._windows: list[WindowUsage] | None = None
         self._earlier: list[Rule] = []
@@ -305,7 +308,7 @@ class SettingsDialog(QDialog):
     def show_welcome(self) -> None:
         """Open the welcome dialog again; what it writes shows up here when it closes."""
         before = self._settings
-        dialog = FirstRunDialog(self._paths, self)
+        dialog = FirstRunDialog(self._paths, self._save_goals, self)
         self._first_run = dialog
 
         def closed() -> None:
@@ -702,14 +705,10 @@ class SettingsDialog(QDialog):
         if not path.suffix:
             path = path.with_suffix("." + fmt)
         tz = resolve_time_zone(self._settings.time_zone)
-        part = path.with_name(path.name + ".part")
         try:
-            descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with open(descriptor, "w", encoding="utf-8", newline="") as out:
+            with replaced_privately(path) as out:
                 count = export_history(self._store, out, fmt, tz, None, None, time.time())
-            os.replace(part, path)
         except OSError as error:
-            part.unlink(missing_ok=True)
             show_error(
                 self,
                 _("Export failed"),
@@ -717,7 +716,6 @@ class SettingsDialog(QDialog):
             )
             return
         except StorageError as error:
-            part.unlink(missing_ok=True)
             show_error(self, _("Export failed"), str(error))
             return
         self.data_message.setText(

@@ -1,6 +1,8 @@
-"""The tray icon: its state (tracking, paused, away, cannot see), today's time as tooltip, and its menu.
+"""The tray icon: its state (tracking, paused, away, cannot see, an evening on), today's time as tooltip, and its menu.
 
-Pausing from the menu writes the same pause file as ``middenweg pause``, so a pause survives a restart.
+Pausing from the menu writes the same pause file as ``middenweg pause``, so a pause survives a restart. While an
+evening is on, the menu starts with a line about it (``set_evening``) and the icon is the evening's, unless tracking
+is paused or cannot see the active window: those say something the person must know, so their icons come first.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from middenweg.cli_text import CATEGORY_NAMES
 from middenweg.domain.categories import CATEGORY_ORDER
+from middenweg.domain.evenings import EveningKind
 from middenweg.i18n import _
 from middenweg.reference.compare import format_duration
 from middenweg.reports.weekly import CategorySeconds
@@ -29,16 +32,29 @@ STATE_ICONS = {
     TrackState.PAUSED: "paused.svg",
     TrackState.UNSUPPORTED: "unsupported.svg",
 }
+EVENING_ICON = "evening.svg"
+#: States whose own icon shows even during an evening.
+_URGENT_STATES = (TrackState.PAUSED, TrackState.UNSUPPORTED)
 
 
 def icon(name: str) -> QIcon:
     return QIcon(str(ICONS / name))
 
 
+def evening_line(kind: EveningKind, seconds_left: int) -> str:
+    """The tray's first line during an evening: "Phone-free evening: 1 h 20 min left"."""
+    left = format_duration(max(60, seconds_left))  # "0 min left" in the last minute would read as over
+    if kind is EveningKind.SCREEN_FREE:
+        return _("Screen-free evening: {time} left").format(time=left)
+    return _("Phone-free evening: {time} left").format(time=left)
+
+
 class Tray(QObject):
     """The tray icon and its menu. Signals ask the application to open windows or quit."""
 
     dashboard_requested = Signal()
+    evenings_requested = Signal()
+    goals_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
     pause_changed = Signal()
@@ -53,8 +69,15 @@ class Tray(QObject):
         super().__init__(parent)
         self._today, self._pause_file, self._pause_until = today, pause_file, pause_until
         self.state = TrackState.RECORDING
-        self.icon = QSystemTrayIcon(icon("tracking.svg"), self)
+        self.evening: str | None = None
+        self.icon_name = "tracking.svg"
+        self.icon = QSystemTrayIcon(icon(self.icon_name), self)
         self.menu = QMenu()
+        # In the menu only while an evening is on (see set_evening), so the menu otherwise starts with today.
+        self.evening_action = QAction(self.menu)
+        self.evening_action.setEnabled(False)
+        self.evening_separator = QAction(self.menu)
+        self.evening_separator.setSeparator(True)
         self._today_actions = {c: self.menu.addAction("") for c in CATEGORY_ORDER}
         for action in self._today_actions.values():
             action.setEnabled(False)
@@ -70,6 +93,10 @@ class Tray(QObject):
         self.menu.addSeparator()
         self.dashboard_action = self.menu.addAction("")
         self.dashboard_action.triggered.connect(self.dashboard_requested)
+        self.evenings_action = self.menu.addAction("")
+        self.evenings_action.triggered.connect(self.evenings_requested)
+        self.goals_action = self.menu.addAction("")
+        self.goals_action.triggered.connect(self.goals_requested)
         self.settings_action = self.menu.addAction("")
         self.settings_action.triggered.connect(self.settings_requested)
         self.menu.addSeparator()
@@ -91,6 +118,8 @@ class Tray(QObject):
             self.pause_actions[spec].setText(text)
         self.resume_action.setText(_("&Resume tracking"))
         self.dashboard_action.setText(_("Open &dashboard"))
+        self.evenings_action.setText(_("&Evenings…"))
+        self.goals_action.setText(_("&Goals…"))
         self.settings_action.setText(_("&Settings…"))
         self.quit_action.setText(_("&Quit Middenweg"))
 
@@ -106,8 +135,36 @@ class Tray(QObject):
 
     def set_state(self, state: str) -> None:
         self.state = TrackState(state)
-        self.icon.setIcon(icon(STATE_ICONS[self.state]))
+        self._show_icon()
         self.refresh()
+
+    def set_evening(self, text: str | None) -> None:
+        """While an evening is on, ``text`` (see `evening_line`) heads the menu and the tooltip and the evening icon
+        shows; None when it is over. The caller passes text in the active language, again after a language change."""
+        self.evening = text or None
+        self._show_icon()
+        self.refresh()
+
+    def _show_evening_line(self) -> None:
+        shown = self.evening_action in self.menu.actions()
+        if self.evening is None:
+            if shown:
+                self.menu.removeAction(self.evening_action)
+                self.menu.removeAction(self.evening_separator)
+            return
+        self.evening_action.setText(self.evening.replace("&", "&&"))
+        if not shown:
+            first = self.menu.actions()[0]
+            self.menu.insertAction(first, self.evening_action)
+            self.menu.insertAction(first, self.evening_separator)
+
+    def _show_icon(self) -> None:
+        name = STATE_ICONS[self.state]
+        if self.evening is not None and self.state not in _URGENT_STATES:
+            name = EVENING_ICON
+        if name != self.icon_name:
+            self.icon_name = name
+            self.icon.setIcon(icon(name))
 
     def refresh(self) -> None:
         """Today's time in the menu and the tooltip; which of pause and resume make sense now."""
@@ -119,6 +176,9 @@ class Tray(QObject):
                 )
             )
         tip = _("Middenweg — social and messaging today: {time}").format(time=format_duration(today.online))
+        if self.evening is not None:
+            tip = self.evening + "\n" + tip
+        self._show_evening_line()
         paused = self.state is TrackState.PAUSED
         if paused:
             tip += "\n" + _("Tracking is paused.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -52,6 +52,33 @@ def _evening(row: Any) -> Evening:
     )
 
 
+def _columns(evening: Evening) -> dict[str, Any]:
+    return {
+        "title": evening.title,
+        "kind": evening.kind.value,
+        "start_minute": _minutes(evening.start),
+        "end_minute": _minutes(evening.end),
+        "first_date": evening.first_date,
+        "weekdays": _mask(evening.weekdays),
+        "every": evening.every,
+        "time_zone": evening.time_zone,
+        "friends": list(evening.friends),
+        "remind_before": list(evening.remind_before),
+        "end_note": evening.end_note,
+        "checkin": evening.checkin,
+    }
+
+
+def _change(row: Any) -> EveningChange:
+    return EveningChange(
+        row.evening_id,
+        row.date,
+        row.new_date,
+        None if row.new_start_minute is None else _time(row.new_start_minute),
+        None if row.new_end_minute is None else _time(row.new_end_minute),
+    )
+
+
 class EveningStore:
     """Evenings in the same database (and transactions) as the history of a ``Store``."""
 
@@ -60,30 +87,36 @@ class EveningStore:
 
     def add(self, evening: Evening, now: int) -> Evening:
         """Store a new evening (its ``id`` is ignored) and return it with its id."""
-
-        def work(conn: Connection) -> int:
-            return _new_id(
-                conn.execute(
-                    insert(_evenings).values(
-                        title=evening.title,
-                        kind=evening.kind.value,
-                        start_minute=_minutes(evening.start),
-                        end_minute=_minutes(evening.end),
-                        first_date=evening.first_date,
-                        weekdays=_mask(evening.weekdays),
-                        every=evening.every,
-                        time_zone=evening.time_zone,
-                        friends=list(evening.friends),
-                        remind_before=list(evening.remind_before),
-                        end_note=evening.end_note,
-                        checkin=evening.checkin,
-                        created_at=now,
-                    )
-                )
-            )
-
-        new_id: int = self.store._write(work)
+        new_id: int = self.store._write(
+            lambda conn: _new_id(conn.execute(insert(_evenings).values(**_columns(evening), created_at=now)))
+        )
         return self.get(new_id) or evening
+
+    def update(self, evening: Evening, keep_changes: Callable[[EveningChange], bool]) -> bool:
+        """Change an evening in place, in one transaction: its id stays, and with it the check-ins, the calendar
+        file's UID (a calendar app updates the event instead of adding a second one) and the reminders already
+        delivered. Skips and moves for which ``keep_changes`` is False are dropped. False when there is no such
+        evening (removed meanwhile)."""
+
+        def work(conn: Connection) -> bool:
+            found = conn.execute(
+                update(_evenings)
+                .where(_evenings.c.id == evening.id, _evenings.c.removed_at.is_(None))
+                .values(**_columns(evening))
+            ).rowcount
+            if not found:
+                return False
+            for row in conn.execute(select(_changes).where(_changes.c.evening_id == evening.id)).all():
+                if not keep_changes(_change(row)):
+                    conn.execute(
+                        delete(_changes).where(
+                            (_changes.c.evening_id == row.evening_id) & (_changes.c.date == row.date)
+                        )
+                    )
+            return True
+
+        updated: bool = self.store._write(work)
+        return updated
 
     def get(self, evening_id: int) -> Evening | None:
         row = self.store._read(
@@ -116,16 +149,7 @@ class EveningStore:
 
     def changes(self) -> list[EveningChange]:
         rows = self.store._read(lambda conn: conn.execute(select(_changes)).all())
-        return [
-            EveningChange(
-                row.evening_id,
-                row.date,
-                row.new_date,
-                None if row.new_start_minute is None else _time(row.new_start_minute),
-                None if row.new_end_minute is None else _time(row.new_end_minute),
-            )
-            for row in rows
-        ]
+        return [_change(row) for row in rows]
 
     def set_change(self, change: EveningChange) -> None:
         """Skip or move one occurrence (replacing an earlier change of the same date)."""

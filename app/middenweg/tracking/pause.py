@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from middenweg.private_files import replaced_privately
 
 FOREVER = math.inf
 
@@ -43,11 +44,8 @@ class PauseFile:
         self._until: float | None = None
 
     def set(self, until: float) -> None:
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as handle:
+        with replaced_privately(self.path, suffix=".tmp") as handle:
             json.dump({"until": None if until == FOREVER else until}, handle)
-        os.replace(tmp, self.path)
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

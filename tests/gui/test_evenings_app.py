@@ -1,0 +1,102 @@
+"""What the tray application offers for evenings: the dashboard opened on Evenings or Goals from the tray menu, and
+the morning check-in window (what the reminder scheduler opens when its notification is clicked)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from fakes import FakeClock
+from middenweg.bootstrap import Context
+from middenweg.domain.categories import Category
+from middenweg.domain.evenings import Evening, EveningChange, EveningKind
+from middenweg.domain.events import DeviceKind, UsageEvent
+from middenweg.gui.app import TrayApplication
+from middenweg.gui.dashboard import Section
+from middenweg.instance import InstanceLock
+from middenweg.storage.evening_store import EveningStore
+from middenweg.storage.records import DeviceSpec
+
+pytestmark = pytest.mark.gui
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=AMS).timestamp())
+
+
+@pytest.fixture
+def tray_app(qapp: QApplication, tmp_path: Path) -> Iterator[TrayApplication]:
+    clock = FakeClock(at("2026-10-23T08:00:00"))
+    ctx = Context.create({"MIDDENWEG_HOME": str(tmp_path / "home"), "TZ": "Europe/Amsterdam"}, clock=clock)
+    ctx.paths.ensure()
+    lock = InstanceLock(ctx.paths.data_dir / "tracker.lock", "test")
+    lock.acquire()
+    application = TrayApplication(ctx, qapp, None, lock)
+    yield application
+    application.dashboard.hide()
+    application.stop()
+
+
+def thursdays(tray_app: TrayApplication, kind: EveningKind = EveningKind.SCREEN_FREE) -> Evening:
+    return EveningStore(tray_app.store).add(
+        Evening(0, "Reading", kind, time(20), time(23), date(2026, 10, 1), weekdays=(3,), time_zone="Europe/Amsterdam"),
+        now=1,
+    )
+
+
+def test_the_tray_menu_opens_the_dashboard_on_evenings_or_goals(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    thursdays(tray_app)
+    tray_app.tray.evenings_action.trigger()
+    board = tray_app.dashboard
+    assert board.isVisible() and board.section is Section.EVENINGS and board.windowTitle() == "Your evenings"
+    assert board.data is None  # the week (and matplotlib) is not drawn for the Evenings section
+    assert board.evenings_page is not None and board.evenings_page.evening_list.count() == 1
+    assert "next Thu 29 Oct, 20:00" in board.evenings_page.evening_list.item(0).text()
+    tray_app.tray.goals_action.trigger()
+    assert board.section is Section.GOALS and board.windowTitle() == "Your goals"
+
+
+def test_show_checkin_asks_about_the_evening_and_stores_the_answer(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    evening = thursdays(tray_app)
+    device = tray_app.store.ensure_device(DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER))
+    tray_app.store.add_events(
+        device,
+        [
+            UsageEvent(at("2026-10-22T21:00:00"), 900, "editor", None, Category.OTHER, "Editor"),
+            UsageEvent(at("2026-10-22T19:00:00"), 900, "editor", None, Category.OTHER, "Editor"),  # before it began
+        ],
+    )
+    tray_app.show_dashboard()  # open on the week: the check-in must update the evenings too
+    assert tray_app.show_checkin(evening.id, date(2026, 10, 22))
+    dialog = tray_app._checkin
+    assert dialog.isVisible() and dialog.about.text() == "Reading · Thu 22 Oct"
+    assert dialog.slipped_label.text() == "This computer was in use for 15 min during the evening."
+    dialog.partly_button.click()
+    stored = EveningStore(tray_app.store)
+    assert stored.checkins() == {(evening.id, date(2026, 10, 22)): "partly"}
+    assert dialog.streak_label.text() == "Streak: 1 evening kept in a row."
+    page = tray_app.dashboard.evenings_page
+    assert page is not None and page.history.item(0).text() == "Thu 22 Oct · Reading · Partly kept"
+    dialog.close_button.click()
+
+
+def test_show_checkin_of_a_moved_or_gone_evening(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    evening = thursdays(tray_app, EveningKind.PHONE_FREE)
+    store = EveningStore(tray_app.store)
+    store.set_change(EveningChange(evening.id, date(2026, 10, 22), date(2026, 10, 21), time(19), time(21)))
+    device = tray_app.store.ensure_device(DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER))
+    tray_app.store.add_events(
+        device, [UsageEvent(at("2026-10-21T20:00:00"), 300, "firefox", None, Category.SOCIAL, "Instagram")]
+    )
+    assert tray_app.show_checkin(evening.id, date(2026, 10, 22))  # counted where the evening took place
+    assert "5 min of social media and messaging" in tray_app._checkin.slipped_label.text()
+    assert tray_app.show_checkin(evening.id, date(2026, 10, 15), slipped_seconds=0)  # replaces the first window
+    assert "no social media" in tray_app._checkin.slipped_label.text()
+    store.remove(evening.id, now=2)
+    assert not tray_app.show_checkin(evening.id, date(2026, 10, 22))
