@@ -114,7 +114,7 @@ class Context:
         log_file = self.paths.log_dir / "notifications.log"
         return NotifierChain([PlyerNotifier(self.environ), *middle, LogNotifier(log_file, self.clock)])
 
-    def scheduler(self, notifier: NotifierChain, on_checkin: Callable[[int, date], None] | None = None) -> Scheduler:
+    def scheduler(self, notifier: NotifierChain, on_checkin: Callable[[int, date], object] | None = None) -> Scheduler:
         """Reminders and nudges over this context's store, settings and time zone (read again when they change)."""
         from middenweg.scheduler import Scheduler
 

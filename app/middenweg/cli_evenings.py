@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from middenweg.cli_text import WEEKDAYS
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind, Occurrence
-from middenweg.i18n import N_, _
+from middenweg.i18n import _
 from middenweg.private_files import write_private
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ WEEKDAY_WORDS = {
     **{w: i for i, w in enumerate(("ma", "di", "wo", "do", "vr", "za", "zo"))},
     **{w: i for i, w in enumerate(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"))},
 }
-WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _OFFSET = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 
 
@@ -119,7 +119,7 @@ def _schedule(evening: Evening) -> str:
     times = f"{evening.start:%H:%M}–{evening.end:%H:%M}"
     if evening.once:
         return _("{date}, {times}").format(date=evening.first_date.isoformat(), times=times)
-    days = ", ".join(_(WEEKDAY_NAMES[d]) for d in evening.weekdays)
+    days = ", ".join(_(WEEKDAYS[d]) for d in evening.weekdays)
     if evening.every == 1:
         return _("every {days}, {times}").format(days=days, times=times)
     return _("{days} every {n} weeks, {times}").format(days=days, n=evening.every, times=times)

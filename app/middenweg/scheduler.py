@@ -62,7 +62,7 @@ class Scheduler:
         tz: Callable[[], ZoneInfo],
         notify: Callable[[Notification], object],
         *,
-        on_checkin: Callable[[int, date], None] | None = None,
+        on_checkin: Callable[[int, date], object] | None = None,
     ) -> None:
         self.store, self._settings, self._tz, self._notify = store, settings, tz, notify
         self.on_checkin = on_checkin

@@ -43,10 +43,11 @@ def tray_app(qapp: QApplication, tmp_path: Path) -> Iterator[TrayApplication]:
     application.stop()
 
 
-def thursdays(tray_app: TrayApplication, kind: EveningKind = EveningKind.SCREEN_FREE) -> Evening:
+def thursdays(
+    tray_app: TrayApplication, kind: EveningKind = EveningKind.SCREEN_FREE, first: date = date(2026, 10, 1)
+) -> Evening:
     return EveningStore(tray_app.store).add(
-        Evening(0, "Reading", kind, time(20), time(23), date(2026, 10, 1), weekdays=(3,), time_zone="Europe/Amsterdam"),
-        now=1,
+        Evening(0, "Reading", kind, time(20), time(23), first, weekdays=(3,), time_zone="Europe/Amsterdam"), now=1
     )
 
 
@@ -100,3 +101,80 @@ def test_show_checkin_of_a_moved_or_gone_evening(qtbot, tray_app: TrayApplicatio
     assert "no social media" in tray_app._checkin.slipped_label.text()
     store.remove(evening.id, now=2)
     assert not tray_app.show_checkin(evening.id, date(2026, 10, 22))
+
+
+# --- the scheduler in the tray app ---
+
+
+def delivered(tray_app: TrayApplication) -> list[str]:
+    """The notification titles delivered so far: with no notification service and no visible tray icon in this test,
+    the chain falls through to its last link, the log file."""
+    log = tray_app.ctx.paths.log_dir / "notifications.log"
+    return [line.split("\t")[1] for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def test_the_tray_app_reminds_shows_the_evening_and_asks_the_next_morning(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    thursdays(tray_app, EveningKind.PHONE_FREE, first=date(2026, 10, 29))
+    clock = tray_app.ctx.clock
+    assert isinstance(clock, FakeClock)
+    clock.now = at("2026-10-29T19:29:00")
+    tray_app.reminders.wake()
+    assert delivered(tray_app) == [] and tray_app.reminders.due_at == at("2026-10-29T19:30:00")
+    clock.now = at("2026-10-29T19:30:02")
+    tray_app.reminders.wake()
+    assert delivered(tray_app) == ["Reading starts in 30 minutes"]
+    assert tray_app.tray.evening is None and tray_app.tray.icon_name == "tracking.svg"
+
+    clock.now = at("2026-10-29T20:00:03")
+    tray_app.reminders.wake()
+    tray_app.reminders.wake()  # a second wake-up at the same moment shows nothing again
+    assert delivered(tray_app) == ["Reading starts in 30 minutes", "Reading starts now"]
+    assert tray_app.tray.evening == "Phone-free evening: 2 h 59 min left"
+    assert tray_app.tray.icon_name == "evening.svg"
+    assert tray_app.tray.menu.actions()[0].text() == "Phone-free evening: 2 h 59 min left"
+
+    clock.now = at("2026-10-29T23:00:01")
+    tray_app.reminders.wake()
+    assert delivered(tray_app)[-1] == "Well done: Reading is over"
+    assert tray_app.tray.evening is None and tray_app.tray.icon_name == "tracking.svg"
+
+    clock.now = at("2026-10-30T09:00:30")
+    tray_app.reminders.wake()
+    assert delivered(tray_app)[-1] == "How did your evening go?"
+    dialog = tray_app._checkin  # the check-in notification opens the question too
+    assert dialog.isVisible() and dialog.about.text() == "Reading · Thu 29 Oct"
+
+
+def test_a_skip_made_in_the_dashboard_holds_back_the_reminder_at_once(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    thursdays(tray_app, first=date(2026, 10, 29))
+    clock = tray_app.ctx.clock
+    assert isinstance(clock, FakeClock)
+    clock.now = at("2026-10-29T19:00:00")
+    tray_app.reminders.wake()
+    assert tray_app.reminders.due_at == at("2026-10-29T19:30:00")  # the plans are read and kept for a minute
+    tray_app.show_evenings()
+    page = tray_app.dashboard.evenings_page
+    assert page is not None
+    page.evening_list.setCurrentRow(0)
+    page.skip_next()  # tells the scheduler, which plans again without waiting for its minute
+    assert tray_app.reminders.due_at != at("2026-10-29T19:30:00")
+    clock.now = at("2026-10-29T20:00:01")
+    tray_app.reminders.wake()
+    assert delivered(tray_app) == []
+
+
+def test_the_goals_section_shows_last_weeks_summary(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    device = tray_app.store.ensure_device(DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER))
+    tray_app.store.add_events(
+        device,
+        [
+            UsageEvent(at("2026-10-14T21:00:00"), 3600, "chat", None, Category.MESSAGING, "WhatsApp"),  # week 42
+            UsageEvent(at("2026-10-20T21:00:00"), 5400, "social", None, Category.SOCIAL, "Instagram"),  # week 43
+        ],
+    )
+    tray_app.show_goals()  # Friday 23 October: last week is week 42
+    page = tray_app.dashboard.goals_page
+    assert page is not None and page.summary.isVisible()
+    assert page.summary_heading.text() == "Last week (week 42) in short"
+    assert page.summary.text().startswith("Social media and messaging: 1 h (1 h more than the week before).")
+    assert "Phone-free evenings kept: 0; streak: 0." in page.summary.text()

@@ -126,6 +126,32 @@ def test_the_age_group_starts_unchosen_and_is_written_when_chosen(qtbot, dialog,
     assert changes == ["age-group", "age-group"]
 
 
+def test_quiet_hours_and_the_weekly_summary_are_written_as_they_are_chosen(qtbot, dialog, paths, changes) -> None:  # type: ignore[no-untyped-def]
+    from datetime import time
+
+    from PySide6.QtCore import QTime
+
+    assert not dialog.quiet.isChecked() and not dialog.quiet_from.isEnabled()  # off by default
+    assert dialog.summary.isChecked() and dialog.summary_day.currentText() == "Monday"
+    assert dialog.summary_time.time() == QTime(9, 0)
+    choose(qtbot, dialog.quiet)
+    assert dialog.quiet_from.isEnabled()
+    assert load_settings(paths.settings_file).quiet_hours == (time(22), time(7))  # the suggested times
+    dialog.quiet_to.setTime(QTime(6, 30))
+    assert load_settings(paths.settings_file).quiet_hours == (time(22), time(6, 30))
+    dialog.summary_day.setCurrentIndex(6)
+    dialog.summary_time.setTime(QTime(18, 15))
+    assert load_settings(paths.settings_file).weekly_summary == (6, time(18, 15))
+    choose(qtbot, dialog.summary)
+    assert load_settings(paths.settings_file).weekly_summary is None and not dialog.summary_day.isEnabled()
+    assert set(changes) == {"quiet-hours", "weekly-summary"}
+
+    again = SettingsDialog(paths, None)  # opened another time: shows what the file says
+    qtbot.addWidget(again)
+    assert again.quiet.isChecked() and again.quiet_to.time() == QTime(6, 30)
+    assert not again.summary.isChecked() and again.summary_day.currentText() == "Monday"
+
+
 def test_start_at_login_switches_the_real_autostart_entry(  # type: ignore[no-untyped-def]
     qtbot, paths, filled, changes, tmp_path, monkeypatch
 ) -> None:
@@ -392,10 +418,13 @@ def test_every_control_has_a_name_and_every_page_unique_mnemonics(qtbot, dialog)
 def test_tab_goes_through_the_general_page_in_reading_order(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
     dialog.language.setFocus()
     names = [dialog.focusWidget().accessibleName()]
-    for _ in range(5):
+    for _ in range(8):
         dialog.focusNextChild()
         names.append(dialog.focusWidget().accessibleName())
-    assert names[:5] == ["Language", "Age group", "Start Middenweg when you log in", "Show welcome again", "Close"]
+    assert names == [
+        "Language", "Age group", "Start Middenweg when you log in", "Quiet hours",  # its times: off, so skipped
+        "Weekly summary", "Weekly summary day", "Weekly summary time", "Show welcome again", "Close",
+    ]  # fmt: skip
 
 
 def test_a_mnemonic_moves_the_focus_to_its_control(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]

@@ -24,10 +24,13 @@ from middenweg.bootstrap import Context
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
 from middenweg.gui.driver import TrackingDriver
 from middenweg.gui.handover import ask_running_instance, server_name
-from middenweg.gui.tray import Tray, icon
+from middenweg.gui.scheduler_driver import SchedulerDriver
+from middenweg.gui.tray import Tray, evening_line, icon
+from middenweg.gui.tray_notifier import TrayNotifier
 from middenweg.i18n import _
 from middenweg.instance import AlreadyRunningError, InstanceLock
 from middenweg.reports.weekly import CategorySeconds
+from middenweg.storage.errors import StorageError
 from middenweg.tracking.pause import PauseFile, pause_until
 from middenweg.tracking.runner import StoreSink
 from middenweg.tracking.sampler import Sampler, TrackState
@@ -125,6 +128,14 @@ class TrayApplication:
         self.tray.quit_requested.connect(self.quit)
         if self.driver is not None:
             self.driver.state_changed.connect(self.tray.set_state)
+        # Reminders and nudges: plyer, else the tray icon's own message, else the log.
+        self.notifier = ctx.notifier([TrayNotifier(self.tray.icon)])
+        self.scheduler = ctx.scheduler(self.notifier, on_checkin=self.show_checkin)
+        self.reminders = SchedulerDriver(self.scheduler, ctx.clock)
+        self.reminders.woke.connect(self._show_evening)
+        if self.driver is not None:
+            self.driver.ticked.connect(self.reminders.on_tick)
+            self.driver.ticked.connect(lambda _result: self._show_evening())
         self.server = QLocalServer()
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._on_connection)
@@ -153,6 +164,8 @@ class TrayApplication:
                 tz=lambda: self.ctx.tz,
                 tz_name=lambda: self.ctx.tz_name,
                 totals=totals,
+                changed=self._plans_changed,
+                last_week=self._last_week,
             )
             self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week, planner=planner)
             self._dashboard.setWindowIcon(icon("middenweg.svg"))
@@ -170,6 +183,31 @@ class TrayApplication:
         report = weekly_report(self.store, week, self.ctx.tz, self.ctx.settings.age_group)
         trend = weekly_totals(self.store, week, TREND_WEEKS, self.ctx.tz)
         return WeekData(report, trend)
+
+    def _plans_changed(self) -> None:
+        """Evenings, skips, check-ins or goals were stored in the dashboard: plan the reminders again now."""
+        self.scheduler.invalidate()
+        if not self._stopped:
+            self.reminders.wake()
+
+    def _last_week(self) -> tuple[IsoWeek, str]:
+        """Last week's summary, the same text as the Monday notification."""
+        from middenweg.nudges.texts import summary_text
+
+        now = int(self.ctx.clock.time())
+        week = IsoWeek.containing(local_date(now, self.ctx.tz)).previous()
+        return week, summary_text(self.scheduler.week_summary(week, now))
+
+    def _show_evening(self, *, again: bool = False) -> None:
+        """The tray says when an evening is on and how long it has left (changed only when the text changes)."""
+        now = int(self.ctx.clock.time())
+        try:
+            on = self.scheduler.current_evening(now)
+        except StorageError:
+            return  # a locked database: the next tick tries again
+        text = None if on is None else evening_line(on[0].kind, on[1].end - now)
+        if again or text != self.tray.evening:
+            self.tray.set_evening(text)
 
     def _today(self) -> CategorySeconds:
         now = self.ctx.clock.time()
@@ -329,6 +367,7 @@ class TrayApplication:
                 self.app.removeTranslator(translator)
             self.qt_translators = install_qt_translations(self.app, language)
             self.tray.retranslate()
+            self._show_evening(again=True)  # in the new language
             if self._dashboard is not None:
                 self._dashboard.retranslate()
             self._remake_settings()
@@ -363,6 +402,7 @@ class TrayApplication:
         self.server.listen(name)
         if self.driver is not None:
             self.driver.start()
+        self.reminders.start()
         if self.probes is None or (self.driver is not None and self.driver.state is TrackState.UNSUPPORTED):
             reason = (
                 self.driver.last.status.reason if self.driver and self.driver.last and self.driver.last.status else ""
@@ -401,6 +441,7 @@ class TrayApplication:
         if self._stopped:
             return
         self._stopped = True
+        self.reminders.stop()
         if self.driver is not None:
             self.driver.stop()
         self.tray.hide()

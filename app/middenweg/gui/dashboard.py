@@ -64,7 +64,8 @@ class Section(enum.IntEnum):
 class Planner:
     """What the Evenings and Goals sections read and write. ``now`` is UTC epoch seconds; ``tz`` and ``tz_name``
     are asked each time (the time-zone setting may change); ``totals`` gives seconds per category in [start, end);
-    ``changed`` is called after evenings, check-ins or goals were stored (e.g. so reminders are planned again)."""
+    ``changed`` is called after evenings, check-ins or goals were stored (e.g. so reminders are planned again);
+    ``last_week`` gives last week and its summary in words, the same as the weekly notification."""
 
     evenings: EveningStore
     goals: GoalStore
@@ -73,6 +74,7 @@ class Planner:
     tz_name: Callable[[], str]
     totals: Callable[[int, int], Mapping[Category, int]]
     changed: Callable[[], None] | None = None
+    last_week: Callable[[], tuple[IsoWeek, str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +233,12 @@ class Dashboard(QWidget):
             planner.evenings, now=planner.now, tz=planner.tz, tz_name=planner.tz_name, totals=planner.totals
         )
         self.goals_page = GoalsPage(
-            planner.goals, planner.evenings, now=planner.now, tz=planner.tz, totals=planner.totals
+            planner.goals,
+            planner.evenings,
+            now=planner.now,
+            tz=planner.tz,
+            totals=planner.totals,
+            last_week=planner.last_week,
         )
         for page in (self.evenings_page, self.goals_page):
             scroll = QScrollArea()

@@ -31,17 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from middenweg.cli_text import WEEKDAYS, short_date
+from middenweg.cli_text import WEEKDAY_NAMES, WEEKDAYS, short_date
 from middenweg.domain.evenings import Evening, EveningKind
 from middenweg.evenings.recurrence import validate
 from middenweg.gui.widgets import buddy_label, plain, wrapped_label
-from middenweg.i18n import N_, _, ngettext
+from middenweg.i18n import _, ngettext
 from middenweg.reference.compare import format_duration
 
-#: Full weekday names, Monday first, for screen readers (the boxes show the short names of ``cli_text``).
-WEEKDAY_NAMES = (
-    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
-)  # fmt: skip
 DAY_BEFORE = 24 * 60
 DEFAULT_BEFORE = 30
 MOST_WEEKS_APART = 8

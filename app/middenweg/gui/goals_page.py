@@ -98,10 +98,12 @@ class GoalsPage(QWidget):
         now: Callable[[], int],
         tz: Callable[[], ZoneInfo],
         totals: Callable[[int, int], Mapping[Category, int]],
+        last_week: Callable[[], tuple[IsoWeek, str]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._goals, self._evenings, self._now, self._tz, self._totals = goals, evenings, now, tz, totals
+        self._last_week = last_week
         self._loading = False
         self.dirty = False
         self.progress: list[GoalProgress] = []
@@ -152,6 +154,8 @@ class GoalsPage(QWidget):
 
         self.progress_heading = heading()
         self.no_goals = wrapped_label("")
+        self.summary_heading = heading()
+        self.summary = wrapped_label("", selectable=True)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -163,6 +167,11 @@ class GoalsPage(QWidget):
         layout.addWidget(self.progress_heading)
         layout.addWidget(self.no_goals)
         layout.addLayout(progress_grid)
+        layout.addSpacing(self.fontMetrics().height() // 2)
+        layout.addWidget(self.summary_heading)
+        layout.addWidget(self.summary)
+        self.summary_heading.setVisible(last_week is not None)
+        self.summary.setVisible(last_week is not None)
         layout.addStretch(1)
         self.retranslate()
 
@@ -209,6 +218,20 @@ class GoalsPage(QWidget):
         if not self.dirty:
             self._show(stored)
         self._show_progress(stored)
+        self._show_last_week()
+
+    def _show_last_week(self) -> None:
+        """Last week in short: the same words as the weekly summary notification."""
+        if self._last_week is None:
+            return
+        try:
+            week, text = self._last_week()
+        except StorageError as error:
+            self.summary.setText(str(error))
+            return
+        self.summary_heading.setText(_("Last week (week {number}) in short").format(number=week.week))
+        self.summary.setAccessibleName(plain(self.summary_heading.text()))
+        self.summary.setText(text)
 
     def _show(self, goals: list[Goal]) -> None:
         values = {goal.name: goal.value for goal in goals}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from middenweg.clock import Clock
 from middenweg.scheduler import REFRESH, ClockWatch, Scheduler, category_in_use
@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 
 
 class SchedulerDriver(QObject):
+    """``woke`` is emitted after each wake-up (at least every minute), e.g. to bring the tray's evening line up to
+    date when no tracking ticks come."""
+
+    woke = Signal()
+
     def __init__(self, scheduler: Scheduler, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scheduler, self.clock = scheduler, clock
@@ -47,6 +52,7 @@ class SchedulerDriver(QObject):
             self.due_at = None
         delay = REFRESH if self.due_at is None else min(REFRESH, max(0, self.due_at - now))
         self._timer.start(delay * 1000 + 50)  # a little after the moment, never before it
+        self.woke.emit()
 
     def on_tick(self, result: TickResult) -> None:
         """Each tracking tick: notice clock jumps, and let the scheduler see what is in use."""

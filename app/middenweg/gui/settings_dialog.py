@@ -13,9 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from datetime import time as wall_time
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSize, Qt, QUrl
+from PySide6.QtCore import QDate, QSize, Qt, QTime, QUrl
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,11 +41,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from middenweg.cli_text import CATEGORY_NAMES
+from middenweg.cli_text import CATEGORY_NAMES, WEEKDAY_NAMES
 from middenweg.config import Settings, SettingsError, get_value, load_settings, set_value
 from middenweg.domain.categories import CATEGORY_ORDER, Category
 from middenweg.domain.goals import Goal
@@ -73,6 +75,8 @@ PREVIEW_DAYS = 7
 #: More rows than anyone reads; the total still counts every window.
 PREVIEW_ROWS = 200
 _SYSTEM = "system"
+#: What the quiet-hours times show while they are off, ready to be switched on.
+QUIET_HOURS_SUGGESTED = (wall_time(22), wall_time(7))
 
 
 class SettingsDialog(QDialog):
@@ -214,6 +218,7 @@ class SettingsDialog(QDialog):
             self.exclusions.clear()
             for pattern in settings.exclude:
                 self._add_exclusion_item(pattern)
+            self._show_notifications(settings)
         finally:
             self._loading = False
 
@@ -246,11 +251,83 @@ class SettingsDialog(QDialog):
         form.addRow("", self.autostart_note)
         self._show_autostart()
 
+        self._notifications_rows(form)
+
         self.welcome = QPushButton(_("Show &welcome again"))
         self.welcome.setAccessibleName(plain(self.welcome.text()))
         self.welcome.clicked.connect(self.show_welcome)
         form.addRow("", self.welcome)
         return page
+
+    def _notifications_rows(self, form: QFormLayout) -> None:
+        """Quiet hours and the weekly summary: a switch each, with the times beside it."""
+        self.quiet = QCheckBox(_("&Quiet hours, from"))
+        self.quiet_from, self.quiet_to = QTimeEdit(), QTimeEdit()
+        quiet_row = QHBoxLayout()
+        quiet_row.addWidget(self.quiet)
+        quiet_row.addWidget(self.quiet_from)
+        quiet_row.addWidget(QLabel(_("to")))
+        quiet_row.addWidget(self.quiet_to)
+        quiet_row.addStretch(1)
+        form.addRow("", quiet_row)
+        form.addRow(
+            "", wrapped_label(_("Nudges wait until the quiet hours are over; your evening reminders still come."))
+        )
+        self.summary = QCheckBox(_("Weekly s&ummary on"))
+        self.summary_day = QComboBox()
+        for name in WEEKDAY_NAMES:
+            self.summary_day.addItem(_(name))
+        self.summary_time = QTimeEdit()
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary)
+        summary_row.addWidget(self.summary_day)
+        summary_row.addWidget(QLabel(_("at")))
+        summary_row.addWidget(self.summary_time)
+        summary_row.addStretch(1)
+        form.addRow("", summary_row)
+        self.quiet_from.setAccessibleName(_("Quiet hours start"))
+        self.quiet_to.setAccessibleName(_("Quiet hours end"))
+        self.summary_day.setAccessibleName(_("Weekly summary day"))
+        self.summary_time.setAccessibleName(_("Weekly summary time"))
+        self.quiet.setAccessibleName(_("Quiet hours"))
+        self.summary.setAccessibleName(_("Weekly summary"))
+        for edit in (self.quiet_from, self.quiet_to, self.summary_time):
+            edit.setDisplayFormat("HH:mm")
+        self.quiet.toggled.connect(self._quiet_chosen)
+        self.quiet_from.timeChanged.connect(self._quiet_chosen)
+        self.quiet_to.timeChanged.connect(self._quiet_chosen)
+        self.summary.toggled.connect(self._summary_chosen)
+        self.summary_day.currentIndexChanged.connect(self._summary_chosen)
+        self.summary_time.timeChanged.connect(self._summary_chosen)
+
+    def _show_notifications(self, settings: Settings) -> None:
+        quiet, summary = settings.quiet_hours, settings.weekly_summary
+        self.quiet.setChecked(quiet is not None)
+        start, end = quiet or QUIET_HOURS_SUGGESTED
+        self.quiet_from.setTime(QTime(start.hour, start.minute))
+        self.quiet_to.setTime(QTime(end.hour, end.minute))
+        day, at = summary or Settings.defaults().weekly_summary or (0, wall_time(9))
+        self.summary.setChecked(summary is not None)
+        self.summary_day.setCurrentIndex(day)
+        self.summary_time.setTime(QTime(at.hour, at.minute))
+        for edit in (self.quiet_from, self.quiet_to):
+            edit.setEnabled(quiet is not None)
+        self.summary_day.setEnabled(summary is not None)
+        self.summary_time.setEnabled(summary is not None)
+
+    def _quiet_chosen(self) -> None:
+        on = self.quiet.isChecked()
+        for edit in (self.quiet_from, self.quiet_to):
+            edit.setEnabled(on)
+        span = f"{self.quiet_from.time().toString('HH:mm')}-{self.quiet_to.time().toString('HH:mm')}"
+        self._write("quiet-hours", span if on else "off")
+
+    def _summary_chosen(self) -> None:
+        on = self.summary.isChecked()
+        self.summary_day.setEnabled(on)
+        self.summary_time.setEnabled(on)
+        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[max(0, self.summary_day.currentIndex())]
+        self._write("weekly-summary", f"{day} {self.summary_time.time().toString('HH:mm')}" if on else "off")
 
     def _language_chosen(self, index: int) -> None:
         if index >= 0:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from middenweg.cli_text import CATEGORY_NAMES, WEEKDAYS
+from middenweg.cli_text import CATEGORY_NAMES, WEEKDAY_NAMES, WEEKDAYS
 from middenweg.domain.categories import Category
 from middenweg.domain.weeks import IsoWeek
-from middenweg.i18n import N_, _, decimal
+from middenweg.i18n import _, decimal
 from middenweg.reference.compare import Bound, ReferenceFigure, format_duration
 from middenweg.reference.sources import FORRESTER_2010
 from middenweg.reports.weekly import WeeklyReport
@@ -97,11 +97,6 @@ DARK = Palette(
     reference_open="#d9d9d9",
     secondary="#6e6e6e",
 )
-
-#: Full weekday names for the spoken summaries (the charts use the short ones from cli_text).
-WEEKDAY_NAMES = (
-    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
-)  # fmt: skip
 
 #: The categories the charts are about, bottom of a stack first.
 _STACK: tuple[Category, ...] = (Category.SOCIAL, Category.MESSAGING)
