@@ -14,6 +14,7 @@ import random
 import socket
 import tempfile
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,13 +22,18 @@ from middenweg.bootstrap import RULES_FINGERPRINT_KEY
 from middenweg.config import set_value
 from middenweg.domain.age import AgeGroup
 from middenweg.domain.categories import Category
+from middenweg.domain.evenings import Evening, EveningKind
 from middenweg.domain.events import DeviceKind, WindowActivity
+from middenweg.domain.goals import Goal, GoalName
 from middenweg.domain.weeks import IsoWeek, local_date
-from middenweg.history import classify_all
+from middenweg.evenings.recurrence import occurrences
+from middenweg.history import classify_all, slipped_seconds
 from middenweg.i18n import _
 from middenweg.paths import Paths
 from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions, TitlePolicy
 from middenweg.rules import builtin_rules
+from middenweg.storage.evening_store import EveningStore
+from middenweg.storage.goal_store import GoalStore
 from middenweg.storage.records import DeviceSpec
 from middenweg.storage.store import Store
 from middenweg.synthetic import Day, Mode, generate_days
@@ -41,6 +47,8 @@ CALM_WEEKS_AGO = 3
 #: sittings that are skipped.
 _CALM_LEISURE_KEPT = 0.35
 _CALM_SOCIAL_SKIPPED = 0.6
+#: How the demo's earliest evenings went, in turn.
+DEMO_RESULTS = ("kept", "partly")
 
 
 class DemoError(Exception):
@@ -109,9 +117,28 @@ def make_demo_home(
         store.add_events(device, events)
         # The history already follows the built-in rules: opening the home need not categorise it again.
         store.set_meta(RULES_FINGERPRINT_KEY, ruleset.fingerprint)
+        _plan_demo_evenings(store, weeks=weeks, now=int(now), tz=tz)
     finally:
         store.close()
     return root
+
+
+def _plan_demo_evenings(store: Store, *, weeks: int, now: int, tz: ZoneInfo) -> None:
+    """A weekly phone-free evening with friends, answered in the mornings after, and two goals: so the Evenings and
+    Goals sections have a history and a streak to show. Every past evening is answered (no check-in waits)."""
+    evenings, first = EveningStore(store), IsoWeek.containing(local_date(now, tz)).shifted(1 - weeks).monday
+    added = evenings.add(
+        Evening(0, _("Board games"), EveningKind.PHONE_FREE, time(19), time(23), first, weekdays=(3,),
+                time_zone=tz.key or "UTC", friends=("Sanne", "Joris"), remind_before=(30, 0)),
+        now=now,
+    )  # fmt: skip
+    past = [o for o in occurrences(added, [], now - weeks * 7 * 86400, now) if o.end <= now]
+    for index, occurrence in enumerate(past):
+        from_end = len(past) - 1 - index  # the last three kept (a streak of three), one not kept before them
+        result = "kept" if from_end < 3 else "not" if from_end == 3 else DEMO_RESULTS[from_end % 2]
+        slipped = slipped_seconds(store.category_totals, added, occurrence)
+        evenings.check_in(added.id, occurrence.date, result, slipped, now=occurrence.end + 10 * 3600)
+    GoalStore(store).set([Goal(GoalName.WEEKLY_TOTAL, 7 * 3600), Goal(GoalName.EVENINGS_PER_WEEK, 1)], (), now)
 
 
 def demo_activities(*, weeks: int, now: float, tz: ZoneInfo, seed: int) -> Iterator[WindowActivity]:

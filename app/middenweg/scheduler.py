@@ -105,11 +105,17 @@ class Scheduler:
         by_id = {evening.id: evening for evening in evenings}
         delivered = self._delivered(now)
         shown = 0
+        answered: dict[tuple[int, date], str] | None = None
         for reminder in due_reminders(evenings, changes, delivered, now):
             evening = by_id[reminder.evening_id]
             occurrence = occurrence_on(evening, changes, reminder.date)
             if occurrence is None:
                 continue
+            if reminder.kind is ReminderKind.CHECKIN:
+                answered = self.evening_store.checkins() if answered is None else answered
+                if (evening.id, reminder.date) in answered:  # already told (the Evenings page, the CLI): no question
+                    self.ledger.add([reminder.key], now)
+                    continue
             self.ledger.add([reminder.key], now)  # recorded first: a crash while showing never repeats it
             self._notify(texts.reminder_note(reminder, evening, occurrence))
             shown += 1

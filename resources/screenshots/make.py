@@ -31,7 +31,7 @@ image.copy(x, y, w, h).save(sys.argv[1])
 def windows(lang: str, home: Path) -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ["MIDDENWEG_HOME"] = str(home)
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     from middenweg import i18n
     from middenweg.bootstrap import Context
@@ -49,9 +49,27 @@ def windows(lang: str, home: Path) -> None:
     board = tray_app.dashboard
     board.resize(780, 900)
     board.show_week(tray_app._this_week().previous())  # a whole week
-    scroll_body = board.layout().itemAt(1).widget().widget()  # the scroll area's content: the whole dashboard
+    scroll_body = board.week_page.findChild(QScrollArea).widget()  # the Week section's whole content
     scroll_body.resize(760, scroll_body.sizeHint().height())
     scroll_body.grab().save(str(HERE / f"dashboard-{lang}.png"))
+    board.resize(780, 900)
+    board.show()  # laid out at its real size (a hidden window keeps its first size)
+    for section, name in ((board.show_evenings, "evenings"), (board.show_goals, "goals")):
+        section()
+        for _ in range(3):
+            app.processEvents()
+        board.grab().save(str(HERE / f"{name}-{lang}.png"))
+    page = board.evenings_page
+    page.evening_list.setCurrentRow(0)
+    page.edit_evening()
+    app.processEvents()
+    page.dialog.grab().save(str(HERE / f"evening-dialog-{lang}.png"))
+    page.dialog.reject()
+    past = page.past[-1]
+    tray_app.show_checkin(past.evening_id, past.date)
+    app.processEvents()
+    tray_app._checkin.grab().save(str(HERE / f"checkin-{lang}.png"))
+    tray_app._checkin.close()
     settings = SettingsDialog(ctx.paths, ctx.store())
     settings.show()
     for index in range(settings.tabs.count()):
@@ -99,6 +117,9 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="middenweg-shots-") as tmp:
         home = Path(tmp) / "home"
+        from middenweg import i18n
+
+        i18n.activate(lang)  # the demo's evening is named in the language it is made in
         make_demo_home(home, now=time.time(), tz=TZ)
         tray_menu(lang, home)
         windows(lang, home)

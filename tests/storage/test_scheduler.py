@@ -119,6 +119,16 @@ def test_the_check_in_opens_in_the_gui_and_comes_late_if_the_computer_slept_in_t
     assert asked == [(evening.id, THURSDAY)]
 
 
+def test_no_check_in_question_about_an_evening_already_answered(store: Store) -> None:
+    evening = thursday_evening(store)
+    EveningStore(store).check_in(evening.id, THURSDAY, "kept", 0, now=at(THURSDAY, 23, 30))  # answered that night
+    shown, asked = Shown(), []
+    s = scheduler(store, shown, on_checkin=lambda evening_id, day: asked.append((evening_id, day)))
+    assert s.fire_due(at(date(2026, 11, 20), 9, 0)) == 0
+    assert asked == [] and shown == []
+    assert s.next_wakeup(at(date(2026, 11, 20), 9, 0)) != at(date(2026, 11, 20), 9, 0)  # not asked again either
+
+
 def test_slips_nudge_at_once_then_at_most_every_20_minutes_with_varied_words(store: Store) -> None:
     thursday_evening(store)
     shown = Shown()

@@ -225,3 +225,24 @@ def test_the_app_opens_the_demo_home_as_this_computer(tmp_path: Path) -> None:
         assert weekly_report(context.store(), current_week(NOW, context.tz), context.tz, None).totals.social > 0
     finally:
         context.close()
+
+
+def test_the_demo_has_a_weekly_evening_with_a_streak_and_two_goals(store: Store) -> None:
+    from middenweg.domain.goals import Goal, GoalName
+    from middenweg.history import evening_streak
+    from middenweg.storage.evening_store import EveningStore
+    from middenweg.storage.goal_store import GoalStore
+
+    evenings = EveningStore(store)
+    [evening] = evenings.all()
+    assert evening.weekdays == (3,) and evening.friends == ("Sanne", "Joris")
+    answers = evenings.checkins()
+    # NOW is Thursday 12 March 21:30, during that evening: the five Thursdays before it are answered, no more.
+    assert sorted(day.isoformat() for _id, day in answers) == [
+        "2026-02-05", "2026-02-12", "2026-02-19", "2026-02-26", "2026-03-05",
+    ]  # fmt: skip
+    assert evening_streak(evenings, int(NOW), AMSTERDAM) == 3
+    assert sorted(GoalStore(store).all(), key=lambda g: g.name) == [
+        Goal(GoalName.EVENINGS_PER_WEEK, 1),
+        Goal(GoalName.WEEKLY_TOTAL, 7 * 3600),
+    ]
