@@ -178,3 +178,30 @@ def test_the_goals_section_shows_last_weeks_summary(qtbot, tray_app: TrayApplica
     assert page.summary_heading.text() == "Last week (week 42) in short"
     assert page.summary.text().startswith("Social media and messaging: 1 h (1 h more than the week before).")
     assert "Phone-free evenings kept: 0; streak: 0." in page.summary.text()
+
+
+def test_the_tray_menu_shows_each_goals_progress_and_follows_the_goals_page(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    from middenweg.domain.goals import Goal, GoalName
+    from middenweg.storage.goal_store import GoalStore
+
+    device = tray_app.store.ensure_device(DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER))
+    tray_app.store.add_events(
+        device, [UsageEvent(at("2026-10-20T21:00:00"), 5400, "social", None, Category.SOCIAL, "Instagram")]
+    )
+    tray_app.tray.refresh()
+    assert tray_app.tray.goal_actions == []  # no goals, no lines
+    GoalStore(tray_app.store).set([Goal(GoalName.WEEKLY_TOTAL, 7 * 3600)], (), now=1)
+    tray_app.tray.menu.aboutToShow.emit()  # what opening the menu does
+    assert [a.text() for a in tray_app.tray.goal_actions] == ["Social and messaging this week: 1 h 30 min of 7 h (21 %)"]
+    menu = [action.text() for action in tray_app.tray.menu.actions()]
+    assert menu.index("Social and messaging this week: 1 h 30 min of 7 h (21 %)") == 3  # right after today's lines
+
+    tray_app.show_goals()
+    page = tray_app.dashboard.goals_page
+    assert page is not None
+    page.rows[GoalName.EVENINGS_PER_WEEK].switch.setChecked(True)
+    page.save_button.click()
+    assert [a.text() for a in tray_app.tray.goal_actions] == [
+        "Social and messaging this week: 1 h 30 min of 7 h (21 %)",
+        "Phone-free evenings kept this week: 0 of 2",
+    ]

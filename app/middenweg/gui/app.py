@@ -133,6 +133,7 @@ class TrayApplication:
         self.scheduler = ctx.scheduler(self.notifier, on_checkin=self.show_checkin)
         self.reminders = SchedulerDriver(self.scheduler, ctx.clock)
         self.reminders.woke.connect(self._show_evening)
+        self.tray.goals = self._goal_lines
         if self.driver is not None:
             self.driver.ticked.connect(self.reminders.on_tick)
             self.driver.ticked.connect(lambda _result: self._show_evening())
@@ -189,6 +190,7 @@ class TrayApplication:
         self.scheduler.invalidate()
         if not self._stopped:
             self.reminders.wake()
+        self.tray.refresh()  # the goals' lines
 
     def _last_week(self) -> tuple[IsoWeek, str]:
         """Last week's summary, the same text as the Monday notification."""
@@ -197,6 +199,15 @@ class TrayApplication:
         now = int(self.ctx.clock.time())
         week = IsoWeek.containing(local_date(now, self.ctx.tz)).previous()
         return week, summary_text(self.scheduler.week_summary(week, now))
+
+    def _goal_lines(self) -> list[str]:
+        """The tray menu's goal lines: the same words as `middenweg goals show`."""
+        from middenweg.cli_goals import progress_line
+
+        try:
+            return [progress_line(progress) for progress in self.scheduler.goal_progress(int(self.ctx.clock.time()))]
+        except StorageError:
+            return []  # a locked database: the next refresh tries again
 
     def _show_evening(self, *, again: bool = False) -> None:
         """The tray says when an evening is on and how long it has left (changed only when the text changes)."""
@@ -320,6 +331,7 @@ class TrayApplication:
         GoalStore(self.store).set(goals, cleared=(), now=int(self.ctx.clock.time()))
         if self._dashboard is not None:
             self._dashboard.refresh_planner()
+        self._plans_changed()
 
     def show_settings(self) -> None:
         from middenweg.gui.settings_dialog import SettingsDialog

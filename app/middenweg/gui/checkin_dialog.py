@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from middenweg.cli_goals import streak_line
 from middenweg.cli_text import short_date
 from middenweg.domain.evenings import Evening, EveningKind
 from middenweg.domain.weeks import local_date
@@ -31,7 +32,7 @@ from middenweg.evenings.recurrence import Error as RecurrenceError
 from middenweg.evenings.recurrence import occurrences
 from middenweg.gui.widgets import plain, show_error, wrapped_label
 from middenweg.history import evening_streak
-from middenweg.i18n import N_, _, ngettext
+from middenweg.i18n import N_, _
 from middenweg.reference.compare import format_duration
 from middenweg.storage.errors import StorageError
 from middenweg.storage.evening_store import EveningStore
@@ -84,7 +85,7 @@ def past_evenings(
 def streak_text(count: int) -> str:
     if count == 0:
         return _("No streak yet: every evening you keep starts one.")
-    return ngettext("Streak: {n} evening kept in a row.", "Streak: {n} evenings kept in a row.", count).format(n=count)
+    return streak_line(count)
 
 
 def slipped_text(kind: EveningKind, seconds: int) -> str:

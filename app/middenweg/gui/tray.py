@@ -1,4 +1,5 @@
-"""The tray icon: its state (tracking, paused, away, cannot see, an evening on), today's time as tooltip, and its menu.
+"""The tray icon: its state (tracking, paused, away, cannot see, an evening on), today's time as tooltip, and its menu
+(today's time, the goals' progress, pausing, the windows).
 
 Pausing from the menu writes the same pause file as ``middenweg pause``, so a pause survives a restart. While an
 evening is on, the menu starts with a line about it (``set_evening``) and the icon is the evening's, unless tracking
@@ -68,6 +69,9 @@ class Tray(QObject):
     ) -> None:
         super().__init__(parent)
         self._today, self._pause_file, self._pause_until = today, pause_file, pause_until
+        #: One line per goal with this week's (or today's) progress, asked at each refresh; set by the application.
+        self.goals: Callable[[], list[str]] | None = None
+        self.goal_actions: list[QAction] = []
         self.state = TrackState.RECORDING
         self.evening: str | None = None
         self.icon_name = "tracking.svg"
@@ -81,7 +85,7 @@ class Tray(QObject):
         self._today_actions = {c: self.menu.addAction("") for c in CATEGORY_ORDER}
         for action in self._today_actions.values():
             action.setEnabled(False)
-        self.menu.addSeparator()
+        self._goals_end = self.menu.addSeparator()  # goal lines go just above it
         self.pause_menu = self.menu.addMenu("")
         self.pause_actions: dict[str, QAction] = {}
         for spec in ("15m", "1h", "tomorrow"):
@@ -175,6 +179,7 @@ class Tray(QObject):
                     category=_(CATEGORY_NAMES[category]), time=format_duration(today.get(category))
                 )
             )
+        self._show_goal_lines()
         tip = _("Middenweg — social and messaging today: {time}").format(time=format_duration(today.online))
         if self.evening is not None:
             tip = self.evening + "\n" + tip
@@ -187,6 +192,18 @@ class Tray(QObject):
         self.icon.setToolTip(tip)
         self.resume_action.setVisible(paused)
         self.pause_menu.menuAction().setVisible(not paused)
+
+    def _show_goal_lines(self) -> None:
+        lines = self.goals() if self.goals is not None else []
+        while len(self.goal_actions) > len(lines):
+            self.menu.removeAction(self.goal_actions.pop())
+        while len(self.goal_actions) < len(lines):
+            action = QAction(self.menu)
+            action.setEnabled(False)
+            self.menu.insertAction(self._goals_end, action)
+            self.goal_actions.append(action)
+        for action, line in zip(self.goal_actions, lines, strict=True):
+            action.setText(line.replace("&", "&&"))
 
     def pause(self, spec: str) -> None:
         self._pause_file.set(self._pause_until(spec))
