@@ -65,6 +65,10 @@ def windows(lang: str, home: Path) -> None:
     app.processEvents()
     page.dialog.grab().save(str(HERE / f"evening-dialog-{lang}.png"))
     page.dialog.reject()
+    page.move_next()
+    app.processEvents()
+    page.move_dialog.grab().save(str(HERE / f"move-dialog-{lang}.png"))
+    page.move_dialog.reject()
     past = page.past[-1]
     tray_app.show_checkin(past.evening_id, past.date)
     app.processEvents()

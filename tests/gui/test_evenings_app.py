@@ -192,7 +192,9 @@ def test_the_tray_menu_shows_each_goals_progress_and_follows_the_goals_page(qtbo
     assert tray_app.tray.goal_actions == []  # no goals, no lines
     GoalStore(tray_app.store).set([Goal(GoalName.WEEKLY_TOTAL, 7 * 3600)], (), now=1)
     tray_app.tray.menu.aboutToShow.emit()  # what opening the menu does
-    assert [a.text() for a in tray_app.tray.goal_actions] == ["Social and messaging this week: 1 h 30 min of 7 h (21 %)"]
+    assert [a.text() for a in tray_app.tray.goal_actions] == [
+        "Social and messaging this week: 1 h 30 min of 7 h (21 %)"
+    ]
     menu = [action.text() for action in tray_app.tray.menu.actions()]
     assert menu.index("Social and messaging this week: 1 h 30 min of 7 h (21 %)") == 3  # right after today's lines
 

@@ -240,6 +240,31 @@ def test_skip_next_skips_only_the_next_date(page: EveningsPage, planner: Planner
     assert "Board games on Thu 29 Oct is skipped" in page.status.text()
 
 
+def test_move_next_moves_one_date_to_another_day_and_time(page: EveningsPage, planner: Planner) -> None:
+    from PySide6.QtCore import QDate
+
+    added = planner.evenings.add(THURSDAYS, now=1)
+    page.refresh()
+    page.move_button.click()
+    dialog = page.move_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.about.text() == "Board games of Thu 29 Oct moves; the other dates stay as planned."
+    assert dialog.to_date.date() == QDate(2026, 10, 29) and dialog.start_time.time() == QTime(19, 0)
+    dialog.to_date.setDate(QDate(2026, 10, 21))  # before "now" (Thursday 22 October): refused, with the reason
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.problem_text.text() == "That time is already over; choose a later date or time."
+    dialog.end_time.setTime(QTime(19, 0))
+    assert "starts and ends at the same time" in dialog.problem_text.text()
+    dialog.to_date.setDate(QDate(2026, 10, 28))
+    dialog.end_time.setTime(QTime(22, 0))
+    assert dialog.ok_button.isEnabled() and dialog.problem_text.isHidden()
+    dialog.ok_button.click()
+
+    assert planner.evenings.changes() == [EveningChange(added.id, date(2026, 10, 29), date(2026, 10, 28), None, time(22))]
+    assert "next Wed 28 Oct, 19:00" in rows(page.evening_list)[0]
+    assert page.status.text() == "Board games of Thu 29 Oct is moved to Wed 28 Oct; the rest stays as planned."
+
+
 def test_remove_asks_first(page: EveningsPage, planner: Planner, message_boxes) -> None:  # type: ignore[no-untyped-def]
     planner.evenings.add(THURSDAYS, now=1)
     page.refresh()

@@ -61,15 +61,15 @@ def schedule_text(evening: Evening) -> str:
     return _("{days} every {n} weeks, {times}").format(days=days, n=evening.every, times=times)
 
 
-def _qdate(day: date) -> QDate:
+def to_qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def _date(value: QDate) -> date:
+def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def _time(value: QTime) -> time:
+def from_qtime(value: QTime) -> time:
     return time(value.hour(), value.minute())
 
 
@@ -311,9 +311,9 @@ class EveningDialog(QDialog):
             check.setChecked(day in evening.weekdays)
         self.every.setValue(evening.every)
         self._every_suffix(evening.every)
-        self.starting.setDate(_qdate(evening.first_date))
+        self.starting.setDate(to_qdate(evening.first_date))
         # A series changed into a one-off starts from today, not from the series' first (past) date.
-        self.on_date.setDate(_qdate(evening.first_date if evening.once else max(evening.first_date, self._today)))
+        self.on_date.setDate(to_qdate(evening.first_date if evening.once else max(evening.first_date, self._today)))
         self.start_time.setTime(QTime(evening.start.hour, evening.start.minute))
         self.end_time.setTime(QTime(evening.end.hour, evening.end.minute))
         reminders = set(evening.remind_before)
@@ -361,9 +361,9 @@ class EveningDialog(QDialog):
             id=0 if self._original is None else self._original.id,
             title=self.title.text().strip() or default_title(kind),
             kind=kind,
-            start=_time(self.start_time.time()),
-            end=_time(self.end_time.time()),
-            first_date=_date(self.starting.date() if weekly else self.on_date.date()),
+            start=from_qtime(self.start_time.time()),
+            end=from_qtime(self.end_time.time()),
+            first_date=from_qdate(self.starting.date() if weekly else self.on_date.date()),
             weekdays=tuple(day for day, check in enumerate(self.weekday_boxes) if check.isChecked()) if weekly else (),
             every=self.every.value() if weekly else 1,
             time_zone=self._zone,
@@ -387,7 +387,7 @@ class EveningDialog(QDialog):
         return found
 
     def _update(self) -> None:
-        start, end = _time(self.start_time.time()), _time(self.end_time.time())
+        start, end = from_qtime(self.start_time.time()), from_qtime(self.end_time.time())
         if end < start:
             self.times_note.setText(_("The evening ends the next day, at {end}.").format(end=f"{end:%H:%M}"))
         else:

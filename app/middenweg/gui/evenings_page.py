@@ -41,6 +41,7 @@ from middenweg.gui.checkin_dialog import (
     streak_text,
 )
 from middenweg.gui.evening_dialog import EveningDialog, default_title, schedule_text
+from middenweg.gui.move_dialog import MoveDialog
 from middenweg.gui.widgets import confirm, plain, show_error, wrapped_label
 from middenweg.history import evening_streak, slipped_seconds
 from middenweg.i18n import _
@@ -111,6 +112,7 @@ class EveningsPage(QWidget):
         self._titles: dict[int, str] = {}
         self.past: list[PastEvening] = []
         self.dialog: EveningDialog | None = None
+        self.move_dialog: MoveDialog | None = None
         self.checkin_dialog: CheckinDialog | None = None
 
         self.intro = wrapped_label("")
@@ -127,14 +129,15 @@ class EveningsPage(QWidget):
         self.evening_list.itemActivated.connect(lambda _item: self.edit_evening())
 
         self.add_button, self.edit_button, self.skip_button = QPushButton(), QPushButton(), QPushButton()
-        self.remove_button, self.export_button = QPushButton(), QPushButton()
+        self.move_button, self.remove_button, self.export_button = QPushButton(), QPushButton(), QPushButton()
         self.add_button.clicked.connect(self.add_evening)
         self.edit_button.clicked.connect(self.edit_evening)
         self.skip_button.clicked.connect(self.skip_next)
+        self.move_button.clicked.connect(self.move_next)
         self.remove_button.clicked.connect(self.remove_evening)
         self.export_button.clicked.connect(self.export_calendar)
         actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.skip_button, self.remove_button):
+        for button in (self.add_button, self.edit_button, self.skip_button, self.move_button, self.remove_button):
             actions.addWidget(button)
         actions.addStretch(1)
         planned_row = QHBoxLayout()  # Export beside the heading: the row of buttons stays narrow
@@ -173,7 +176,10 @@ class EveningsPage(QWidget):
         self.retranslate()
 
     def _buttons(self) -> tuple[QPushButton, ...]:
-        return self.add_button, self.edit_button, self.skip_button, self.remove_button, self.export_button
+        return (
+            self.add_button, self.edit_button, self.skip_button, self.move_button, self.remove_button,
+            self.export_button,
+        )  # fmt: skip
 
     def retranslate(self) -> None:
         """Every fixed text in the active language (called again when the language setting changes)."""
@@ -194,13 +200,14 @@ class EveningsPage(QWidget):
         self.empty_text.setAccessibleName(_("No evenings planned"))
         for button, text in zip(
             self._buttons(),
-            (_("&Add…"), _("&Edit…"), _("S&kip next"), _("&Remove…"), _("Export to &calendar…")),
+            (_("&Add…"), _("&Edit…"), _("S&kip next"), _("&Move next…"), _("&Remove…"), _("Export to &calendar…")),
             strict=True,
         ):
             button.setText(text)
             button.setAccessibleName(plain(text))
         self.add_button.setToolTip(_("Plan a new evening."))
         self.skip_button.setToolTip(_("Skip only the next date of the chosen evening; the rest stays as planned."))
+        self.move_button.setToolTip(_("Move only the next date of the chosen evening to another day or time."))
         self.export_button.setToolTip(_("Save your evenings as a calendar file for the calendar app you use."))
         self.status.setAccessibleName(_("Evenings status"))
         self.past_heading.setText(_("Past evenings and &how they went"))
@@ -281,7 +288,7 @@ class EveningsPage(QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None
-        for button in (self.edit_button, self.skip_button, self.remove_button):
+        for button in (self.edit_button, self.skip_button, self.move_button, self.remove_button):
             button.setEnabled(chosen)
         self.export_button.setEnabled(bool(self.evenings))
         past = self.selected_past()
@@ -343,6 +350,40 @@ class EveningsPage(QWidget):
         for row in range(self.evening_list.count()):
             if self.evening_list.item(row).data(_ROLE) == evening_id:
                 self.evening_list.setCurrentRow(row)
+
+    def move_next(self) -> None:
+        """Move the next date of the chosen evening (one under way counts as the next) to another date or time."""
+        evening = self.selected()
+        if evening is None:
+            return
+        now = self._now()
+        try:
+            mine = [change for change in self._store.changes() if change.evening_id == evening.id]
+            upcoming = next_occurrence(evening, mine, now)
+        except (StorageError, RecurrenceError) as error:
+            show_error(self, _("Evening not moved"), str(error))
+            return
+        if upcoming is None:
+            self.status.setText(_("{title} has no next date to move.").format(title=evening.title))
+            return
+        dialog = MoveDialog(evening, upcoming, now=now, tz=self._tz(), parent=self)
+        dialog.accepted.connect(lambda: self._moved(evening, dialog.change()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.move_dialog = dialog
+        dialog.open()
+
+    def _moved(self, evening: Evening, change: EveningChange) -> None:
+        try:
+            self._store.set_change(change)
+        except StorageError as error:
+            show_error(self, _("Evening not moved"), str(error))
+            return
+        assert change.new_date is not None
+        self._changed(
+            _("{title} of {date} is moved to {new}; the rest stays as planned.").format(
+                title=evening.title, date=short_date(change.date), new=short_date(change.new_date)
+            )
+        )
 
     def skip_next(self) -> None:
         """Skip the next date of the chosen evening (one under way counts as the next)."""
