@@ -20,7 +20,7 @@ from middenweg.config import Settings
 from middenweg.domain.categories import Category
 from middenweg.domain.evenings import Evening, EveningChange, Occurrence
 from middenweg.domain.weeks import IsoWeek, local_date
-from middenweg.evenings.recurrence import occurrence_on
+from middenweg.evenings.recurrence import occurrence_on, validate
 from middenweg.goals.progress import GoalProgress, evenings_kept
 from middenweg.history import evening_streak, goals_progress, weekly_totals
 from middenweg.notifications.notifier import Notification
@@ -69,6 +69,7 @@ class Scheduler:
         self.evening_store, self.goal_store = EveningStore(store), GoalStore(store)
         self.ledger = DeliveredLedger(store)
         self._plans: _Plans | None = None
+        self._unusable: set[int] = set()  # evenings already logged as impossible to plan
         self._goals_checked_at: int | None = None
 
     # -- the data, read again at most every REFRESH seconds ------------------------------------------------------
@@ -79,8 +80,19 @@ class Scheduler:
         self._goals_checked_at = None
 
     def plans(self, now: int) -> tuple[list[Evening], list[EveningChange]]:
+        """The evenings that can be planned (one that cannot, e.g. with a time zone this computer does not know, is
+        left out and logged: `middenweg evenings list` says what is wrong) and their skips and moves."""
         if self._plans is None or not 0 <= now - self._plans.read_at < REFRESH:
-            self._plans = _Plans(self.evening_store.all(), self.evening_store.changes(), now)
+            usable = []
+            for evening in self.evening_store.all():
+                problems = validate(evening)
+                if problems:
+                    if evening.id not in self._unusable:
+                        log.warning("Evening %s gets no reminders: %s", evening.id, " ".join(problems))
+                    self._unusable.add(evening.id)
+                else:
+                    usable.append(evening)
+            self._plans = _Plans(usable, self.evening_store.changes(), now)
         return self._plans.evenings, self._plans.changes
 
     def _delivered(self, now: int) -> set[str]:

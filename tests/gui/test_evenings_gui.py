@@ -260,7 +260,9 @@ def test_move_next_moves_one_date_to_another_day_and_time(page: EveningsPage, pl
     assert dialog.ok_button.isEnabled() and dialog.problem_text.isHidden()
     dialog.ok_button.click()
 
-    assert planner.evenings.changes() == [EveningChange(added.id, date(2026, 10, 29), date(2026, 10, 28), None, time(22))]
+    assert planner.evenings.changes() == [
+        EveningChange(added.id, date(2026, 10, 29), date(2026, 10, 28), None, time(22))
+    ]
     assert "next Wed 28 Oct, 19:00" in rows(page.evening_list)[0]
     assert page.status.text() == "Board games of Thu 29 Oct is moved to Wed 28 Oct; the rest stays as planned."
 

@@ -129,6 +129,20 @@ def test_no_check_in_question_about_an_evening_already_answered(store: Store) ->
     assert s.next_wakeup(at(date(2026, 11, 20), 9, 0)) != at(date(2026, 11, 20), 9, 0)  # not asked again either
 
 
+def test_an_evening_that_cannot_be_planned_is_left_out_and_the_others_still_remind(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    thursday_evening(store, time_zone="Mars/Olympus_Mons", title="From another computer")  # no such zone here
+    thursday_evening(store)
+    shown = Shown()
+    s = scheduler(store, shown)
+    assert s.fire_due(at(THURSDAY, 19, 0, 5)) == 1
+    assert shown.titles() == ["Board games starts now"]
+    s.observe(at(THURSDAY, 19, 5), Category.SOCIAL)
+    assert s.current_evening(at(THURSDAY, 19, 5)) is not None  # the good evening
+    assert sum("gets no reminders" in record.message for record in caplog.records) == 1  # said once, not each tick
+
+
 def test_slips_nudge_at_once_then_at_most_every_20_minutes_with_varied_words(store: Store) -> None:
     thursday_evening(store)
     shown = Shown()
