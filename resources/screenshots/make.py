@@ -104,7 +104,7 @@ def tray_menu(lang: str, home: Path) -> None:
             desk.xdotool("click", "3")
             time.sleep(1.5)
             subprocess.run(
-                [sys.executable, "-c", GRAB_SCREEN, str(HERE / f"tray-{lang}.png"), "930", "540", "350", "260"],
+                [sys.executable, "-c", GRAB_SCREEN, str(HERE / f"tray-{lang}.png"), "760", "440", "520", "360"],
                 env=env, check=True,
             )  # fmt: skip
         finally:

@@ -70,6 +70,7 @@ class MoveDialog(QDialog):
         self.start_time.timeChanged.connect(self._update)
         self.end_time.timeChanged.connect(self._update)
         self._update()
+        self.setMinimumWidth(30 * self.fontMetrics().horizontalAdvance("M"))
 
     def new_date(self) -> date:
         return from_qdate(self.to_date.date())
