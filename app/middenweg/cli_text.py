@@ -70,6 +70,8 @@ def render_report(report: WeeklyReport, current: bool = True) -> str:
     else:
         lines.append(_("Nothing recorded this week yet."))
     lines.append("")
-    lines.append(comparison_sentence(report.reference, report.totals.online, None if current else report.week.week))
+    lines.append(
+        comparison_sentence(report.reference, report.totals.online, None if current else report.week.week, report.scope)
+    )
     lines.append(report.reference.caveat)
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from middenweg.interchange.middenweg_format import (
 from middenweg.nudges.slips import SLIP_CATEGORIES
 from middenweg.privacy import DEFAULT, Exclusions, TitlePolicy, stored_title
 from middenweg.reference.compare import compare
-from middenweg.reports.weekly import WeeklyReport, build_weekly_report
+from middenweg.reports.weekly import WeeklyReport, build_weekly_report, device_week
 from middenweg.rules import Classification, RuleSet
 from middenweg.storage.evening_store import EveningStore
 from middenweg.storage.records import DeviceSpec, ImportBatch, ImportOutcome
@@ -50,8 +50,14 @@ def weekly_report(store: Store, week: IsoWeek, tz: ZoneInfo, age_group: AgeGroup
     """The report of ``week`` in ``tz``: two aggregate queries, one for the week and one for the week before."""
     bounds = week_boundaries(week, tz)
     previous = week_boundaries(week.previous(), tz)
-    rows, previous_totals = store.week_and_totals(bounds, (previous[0], previous[-1]))
-    return build_weekly_report(week, tz.key, rows, previous_totals, compare(age_group))
+    usage = store.week_usage(bounds, (previous[0], previous[-1]))
+    known = {device.id: device for device in store.devices()}
+    devices = [
+        device_week(known[i].uid, known[i].name, known[i].kind, week, rows)
+        for i, rows in usage.devices.items()
+        if i in known
+    ]
+    return build_weekly_report(week, tz.key, usage.days, usage.previous_totals, compare(age_group), devices)
 
 
 def classify_all(

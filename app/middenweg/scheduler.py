@@ -22,7 +22,7 @@ from middenweg.domain.evenings import Evening, EveningChange, Occurrence
 from middenweg.domain.weeks import IsoWeek, local_date
 from middenweg.evenings.recurrence import occurrence_on, validate
 from middenweg.goals.progress import GoalProgress, evenings_kept
-from middenweg.history import evening_streak, goals_progress, weekly_totals
+from middenweg.history import evening_streak, goals_progress, weekly_report
 from middenweg.notifications.notifier import Notification
 from middenweg.nudges import texts
 from middenweg.nudges.goal_limits import goal_nudges_due
@@ -30,7 +30,7 @@ from middenweg.nudges.quiet_hours import in_quiet_hours
 from middenweg.nudges.reminders import LOOKBACK, ReminderKind, due_reminders, next_wakeup
 from middenweg.nudges.slips import current_evening, is_slip, slip_nudge_due, slip_prefix
 from middenweg.nudges.weekly_summary import next_summary, summary_due, summary_key
-from middenweg.reference.compare import compare, comparison_sentence
+from middenweg.reference.compare import comparison_sentence
 from middenweg.storage.errors import StorageError
 from middenweg.storage.evening_store import EveningStore
 from middenweg.storage.goal_store import DeliveredLedger, GoalStore
@@ -184,15 +184,15 @@ class Scheduler:
         return goals_progress(self.store, self.goal_store.all(), IsoWeek.containing(today), today, self._tz())
 
     def week_summary(self, week: IsoWeek, now: int) -> texts.WeekSummary:
-        (_before, previous), (_week, measured) = weekly_totals(self.store, week, 2, self._tz())
-        seconds = measured["social"] + measured["messaging"]
+        report = weekly_report(self.store, week, self._tz(), self._settings().age_group)
+        seconds = report.totals.online
         return texts.WeekSummary(
             week_number=week.week,
             seconds=seconds,
-            previous_seconds=previous["social"] + previous["messaging"],
+            previous_seconds=report.previous_week_totals.online,
             evenings_kept=evenings_kept(self.evening_store.checkins(), week),
             streak=evening_streak(self.evening_store, now, self._tz()),
-            reference=comparison_sentence(compare(self._settings().age_group), seconds, week.week),
+            reference=comparison_sentence(report.reference, seconds, week.week, report.scope),
         )
 
 

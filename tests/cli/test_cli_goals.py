@@ -206,7 +206,8 @@ def test_report_json_gains_goals_and_keeps_its_keys(cli: CliRunner) -> None:
     record(cli, ("2026-11-22T21:00", 1800, "WhatsApp"), ("2026-11-18T20:00", 900, "Facebook"))
     empty = json.loads(ok(at(cli, WEDNESDAY, "report", "--json")).out)
     assert set(empty) == {
-        "week", "timezone", "days", "totals", "previous_week_totals", "change_percent", "top_apps", "reference", "goals"
+        "week", "timezone", "days", "totals", "previous_week_totals", "change_percent", "top_apps", "reference",
+        "goals", "devices", "comparison_scope",
     }  # fmt: skip
     assert empty["goals"] == []
 

@@ -48,6 +48,15 @@ class DeviceKind(enum.StrEnum):
     PHONE = "phone"
 
 
+class Scope(enum.StrEnum):
+    """Which devices a week's time (and so the age-group comparison) covers."""
+
+    THIS_COMPUTER = "this-computer"  # one computer, no phone (or no time at all)
+    COMPUTERS = "computers"  # more than one computer, no phone
+    WITH_PHONE = "with-phone"  # a phone and at least one computer
+    PHONE = "phone"  # only a phone
+
+
 @dataclass(frozen=True, slots=True)
 class Device:
     """A computer or phone whose time is recorded. ``uid`` is stable; ``name`` is for people and may change."""

@@ -381,7 +381,9 @@ class Dashboard(QWidget):
         self.week_chart.show_figure(charts.week_chart(report, palette), charts.week_summary(report))
         current = report.week == self._this_week()
         self.reference_text.setText(
-            comparison_sentence(report.reference, report.totals.online, None if current else report.week.week)
+            comparison_sentence(
+                report.reference, report.totals.online, None if current else report.week.week, report.scope
+            )
         )
         self.reference_chart.show_figure(charts.reference_chart(report, palette), charts.reference_summary(report))
         self.caveat.setText(report.reference.caveat)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from middenweg.domain.age import AgeGroup
+from middenweg.domain.events import Scope
 from middenweg.i18n import N_, _, decimal
 from middenweg.reference.sources import (
     FORRESTER_2010,
@@ -145,7 +146,7 @@ def _caveat(primary: ReferenceFigure | None) -> str:
     parts = [
         _(
             "Middenweg measures something narrower than these sources: the time it saw you in social and "
-            "messaging apps on this computer in one week."
+            "messaging apps, on the devices it knows about, in one week."
         )
     ]
     if primary is not None:
@@ -163,26 +164,26 @@ def _caveat(primary: ReferenceFigure | None) -> str:
 
 # Whole sentences, one per kind of finding, so a translator never has to glue fragments together.
 _FOUND_EXACT = N_(
-    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps {where}; {source} ({year}) "
     "found that people aged {group} spent {hours} hours a week online on average — all leisure time on "
     "any device, so this is context, not a target."
 )
 _FOUND_SLIGHTLY_MORE = N_(
-    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps {where}; {source} ({year}) "
     "found that people aged {group} spent slightly more than {hours} hours a week online — all leisure "
     "time on any device, so this is context, not a target."
 )
 _FOUND_WELL_ABOVE = N_(
-    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps {where}; {source} ({year}) "
     "found that people aged {group} spent well above {hours} hours a week online — all leisure time on "
     "any device, so this is context, not a target."
 )
 _NO_FIGURE = N_(
-    "{when} you spent {measured} in social and messaging apps on this computer; {source} ({year}) "
+    "{when} you spent {measured} in social and messaging apps {where}; {source} ({year}) "
     "gives no figure for people aged {group}, so there is nothing from it to set your week beside."
 )
 _NO_AGE_GROUP = N_(
-    "{when} you spent {measured} in social and messaging apps on this computer; no age group is set, "
+    "{when} you spent {measured} in social and messaging apps {where}; no age group is set, "
     "so there is no figure for your age group to set it beside (set one with "
     "`middenweg config set age-group 25-34`)."
 )
@@ -195,24 +196,40 @@ _MORE_THAN_SENTENCES: dict[AgeGroup, str] = {
 }
 
 
-def comparison_sentence(comparison: Comparison, measured_seconds: int, week_number: int | None = None) -> str:
+#: Where the measured time comes from, as it reads inside the comparison sentence.
+_WHERE: dict[Scope, str] = {
+    Scope.THIS_COMPUTER: N_("on this computer"),
+    Scope.COMPUTERS: N_("on your computers"),
+    Scope.WITH_PHONE: N_("on your computer and phone together"),
+    Scope.PHONE: N_("on your phone"),
+}
+
+
+def comparison_sentence(
+    comparison: Comparison, measured_seconds: int, week_number: int | None = None, scope: Scope = Scope.THIS_COMPUTER
+) -> str:
     """One plain sentence for the human-readable report: the measured week and the primary source's figure.
 
     ``week_number`` names a week other than the current one ("In week 44 you spent ..."); None means this week.
+    ``scope`` says which devices the time covers: with phone time, the sentence says it counts both.
     """
     measured = format_duration(measured_seconds)
+    where = _(_WHERE[scope])
     when = _("This week") if week_number is None else _("In week {number}").format(number=week_number)
     primary = comparison.primary
     if comparison.age_group is None or primary is None:
-        return _(_NO_AGE_GROUP).format(when=when, measured=measured)
+        return _(_NO_AGE_GROUP).format(when=when, measured=measured, where=where)
     group = _group_label(comparison.age_group)
     if primary.bound is Bound.NONE or primary.hours_per_week is None:
-        return _(_NO_FIGURE).format(when=when, measured=measured, source=primary.source, year=primary.year, group=group)
+        return _(_NO_FIGURE).format(
+            when=when, measured=measured, where=where, source=primary.source, year=primary.year, group=group
+        )
     exact = primary.bound is Bound.EXACT
     template = _FOUND_EXACT if exact else _MORE_THAN_SENTENCES[comparison.age_group]
     return _(template).format(
         when=when,
         measured=measured,
+        where=where,
         source=primary.source,
         year=primary.year,
         group=group,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from middenweg.domain.categories import CATEGORY_ORDER, Category
+from middenweg.domain.events import DeviceKind, Scope
 from middenweg.domain.weeks import IsoWeek
 from middenweg.reference.compare import Comparison
 
@@ -74,6 +75,34 @@ class TopApp:
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceWeek:
+    """One device's part of the week, in the report's own shape (its days and totals)."""
+
+    uid: str
+    name: str
+    kind: DeviceKind
+    days: tuple[DayTotals, ...]
+    totals: CategorySeconds
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "uid": self.uid,
+            "name": self.name,
+            "kind": self.kind.value,
+            "totals": self.totals.to_json(),
+            "days": [{"date": d.date.isoformat(), "seconds": d.seconds.to_json()} for d in self.days],
+        }
+
+
+def scope_of(devices: Iterable[DeviceWeek]) -> Scope:
+    kinds = [d.kind for d in devices if d.totals.total > 0]
+    computers = sum(1 for kind in kinds if kind is DeviceKind.COMPUTER)
+    if DeviceKind.PHONE in kinds:
+        return Scope.WITH_PHONE if computers else Scope.PHONE
+    return Scope.COMPUTERS if computers > 1 else Scope.THIS_COMPUTER
+
+
+@dataclass(frozen=True, slots=True)
 class WeeklyReport:
     week: IsoWeek
     timezone: str
@@ -82,6 +111,11 @@ class WeeklyReport:
     previous_week_totals: CategorySeconds
     top_apps: tuple[TopApp, ...]
     reference: Comparison
+    devices: tuple[DeviceWeek, ...] = ()
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of(self.devices)
 
     @property
     def change_percent(self) -> dict[str, float | None]:
@@ -103,6 +137,8 @@ class WeeklyReport:
                 {"app": app.label, "category": app.category.value, "seconds": app.seconds} for app in self.top_apps
             ],
             "reference": self.reference.to_json(),
+            "devices": [device.to_json() for device in self.devices],
+            "comparison_scope": self.scope.value,
         }
 
 
@@ -112,24 +148,42 @@ def percent_change(now: int, before: int) -> float | None:
     return round((now - before) * 100.0 / before, 1)
 
 
+def device_week(uid: str, name: str, kind: DeviceKind, week: IsoWeek, rows: Iterable[UsageRow]) -> DeviceWeek:
+    """One device's days and totals from its own rows (the same sums as the report's)."""
+    days = _day_totals(week, rows)
+    return DeviceWeek(uid, name, kind, days, _sum(days))
+
+
+def _day_totals(week: IsoWeek, rows: Iterable[UsageRow]) -> tuple[DayTotals, ...]:
+    per_day: list[dict[Category, int]] = [dict.fromkeys(Category, 0) for _ in range(7)]
+    for row in rows:
+        per_day[row.day][row.category] += row.seconds
+    return tuple(
+        DayTotals(day, CategorySeconds.from_mapping(seconds)) for day, seconds in zip(week.days(), per_day, strict=True)
+    )
+
+
+def _sum(days: Iterable[DayTotals]) -> CategorySeconds:
+    listed = list(days)
+    return CategorySeconds.from_mapping({c: sum(d.seconds.get(c) for d in listed) for c in Category})
+
+
 def build_weekly_report(
     week: IsoWeek,
     timezone: str,
     rows: Iterable[UsageRow],
     previous_totals: Mapping[Category, int],
     reference: Comparison,
+    devices: Iterable[DeviceWeek] = (),
 ) -> WeeklyReport:
     """Assemble the report from storage's per-day rows of this week and the previous week's totals."""
-    per_day: list[dict[Category, int]] = [dict.fromkeys(Category, 0) for _ in range(7)]
+    listed = list(rows)
     per_app: dict[tuple[Category, str], int] = {}
-    for row in rows:
-        per_day[row.day][row.category] += row.seconds
+    for row in listed:
         key = (row.category, row.label)
         per_app[key] = per_app.get(key, 0) + row.seconds
-    days = tuple(
-        DayTotals(day, CategorySeconds.from_mapping(seconds)) for day, seconds in zip(week.days(), per_day, strict=True)
-    )
-    totals = CategorySeconds.from_mapping({c: sum(d.seconds.get(c) for d in days) for c in Category})
+    days = _day_totals(week, listed)
+    totals = _sum(days)
     top: list[TopApp] = []
     for category in CATEGORY_ORDER:
         ranked = sorted(
@@ -145,4 +199,5 @@ def build_weekly_report(
         previous_week_totals=CategorySeconds.from_mapping(previous_totals),
         top_apps=tuple(top),
         reference=reference,
+        devices=tuple(devices),
     )

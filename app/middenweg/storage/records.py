@@ -76,3 +76,13 @@ class WindowUsage:
     category: Category
     label: str
     seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekUsage:
+    """What a weekly report reads in one snapshot: the week's rows, the week before's totals, and the week's rows
+    per device id (devices without time that week are left out)."""
+
+    days: list[DayUsage]
+    previous_totals: dict[Category, int]
+    devices: dict[int, list[DayUsage]]

@@ -44,6 +44,7 @@ from middenweg.storage.records import (
     ImportBatch,
     ImportOutcome,
     StoredEvent,
+    WeekUsage,
     WindowUsage,
 )
 from middenweg.storage.schema import QUARTER
@@ -376,17 +377,25 @@ class Store:
         rows: list[DayUsage] = self._read(lambda conn: self._day_usage(conn, [start, end], device_ids, by_label=False))
         return self._totals(rows)
 
-    def week_and_totals(
+    def week_usage(
         self, bounds: Sequence[int], before: tuple[int, int], device_ids: Sequence[int] | None = None
-    ) -> tuple[list[DayUsage], dict[Category, int]]:
-        """A week's day usage and the totals of another period, read from ONE snapshot (no half-written state)."""
+    ) -> WeekUsage:
+        """A week's day usage (all devices, and each device on its own) and the totals of another period, read from
+        ONE snapshot: no half-written state, and the devices always add up to the whole."""
 
-        def work(conn: Connection) -> tuple[list[DayUsage], dict[Category, int]]:
+        def work(conn: Connection) -> WeekUsage:
             days = self._day_usage(conn, bounds, device_ids, by_label=True)
             totals = self._totals(self._day_usage(conn, list(before), device_ids, by_label=False))
-            return days, totals
+            where = [_events.c.start >= bounds[0], _events.c.start < bounds[-1]]
+            if device_ids is not None:
+                where.append(_events.c.device_id.in_(device_ids))
+            used = conn.execute(select(_events.c.device_id).where(*where).distinct()).scalars().all()
+            per_device = {
+                int(device): self._day_usage(conn, bounds, [int(device)], by_label=False) for device in sorted(used)
+            }
+            return WeekUsage(days, totals, per_device)
 
-        result: tuple[list[DayUsage], dict[Category, int]] = self._read(work)
+        result: WeekUsage = self._read(work)
         return result
 
     @staticmethod

@@ -167,7 +167,7 @@ def test_45_54_shows_both_overlapping_bands_each_with_its_own_label() -> None:
 def test_caveat_says_middenweg_measures_something_narrower(group: AgeGroup | None) -> None:
     caveat = compare(group).caveat
 
-    for phrase in ("narrower", "social and messaging apps on this computer", "saw you", "one week"):
+    for phrase in ("narrower", "social and messaging apps, on the devices it knows about", "saw you", "one week"):
         assert phrase in caveat
     for phrase in ("communicating", "any medium", "averaged over everyone", "2018"):
         assert phrase in caveat
