@@ -114,11 +114,23 @@ class Context:
         log_file = self.paths.log_dir / "notifications.log"
         return NotifierChain([PlyerNotifier(self.environ), *middle, LogNotifier(log_file, self.clock)])
 
-    def scheduler(self, notifier: NotifierChain, on_checkin: Callable[[int, date], object] | None = None) -> Scheduler:
+    def scheduler(
+        self,
+        notifier: NotifierChain,
+        on_checkin: Callable[[int, date], object] | None = None,
+        on_phone: Callable[[date], object] | None = None,
+    ) -> Scheduler:
         """Reminders and nudges over this context's store, settings and time zone (read again when they change)."""
         from middenweg.scheduler import Scheduler
 
-        return Scheduler(self.store(), lambda: self.settings, lambda: self.tz, notifier.send, on_checkin=on_checkin)
+        return Scheduler(
+            self.store(),
+            lambda: self.settings,
+            lambda: self.tz,
+            notifier.send,
+            on_checkin=on_checkin,
+            on_phone=on_phone,
+        )
 
     def close(self) -> None:
         if self._store is not None:

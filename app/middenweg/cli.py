@@ -145,10 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("action", choices=("on", "off", "status"), metavar=_("on|off|status"))
     auto.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    from middenweg import cli_evenings, cli_goals
+    from middenweg import cli_evenings, cli_goals, cli_phone
 
     cli_evenings.add_parser(sub, _Parser)
     cli_goals.add_parser(sub, _Parser)
+    cli_phone.add_parser(sub, _Parser)
 
     rules = sub.add_parser("rules", help=_("check the categorisation rules"))
     rules_sub = rules.add_subparsers(dest="action", metavar=_("ACTION"), required=True, parser_class=_Parser)
@@ -585,6 +586,18 @@ def cmd_goals(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def cmd_phone(args: argparse.Namespace) -> int:
+    from middenweg import cli_phone
+
+    ctx = _context()
+    try:
+        return cli_phone.run(ctx, args)
+    except cli_phone.PhoneInputError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        ctx.close()
+
+
 def cmd_autostart(args: argparse.Namespace) -> int:
     from middenweg.autostart import cli_autostart
 
@@ -608,6 +621,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "autostart": cmd_autostart,
     "evenings": cmd_evenings,
     "goals": cmd_goals,
+    "phone": cmd_phone,
 }
 
 

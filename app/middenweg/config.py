@@ -81,6 +81,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     quiet_hours: tuple[time, time] | None = None  # nudges wait until the end; None = no quiet hours
     weekly_summary: tuple[int, time] | None = (0, time(9, 0))  # weekday (0 = Monday) and local time; None = off
+    phone_reminder: time | None = None  # a daily reminder to enter the phone's screen time; None = off
 
     @classmethod
     def defaults(cls) -> Settings:
@@ -408,6 +409,35 @@ class _QuietHoursKey(_Key):
 
 
 @dataclass(frozen=True, slots=True)
+class _PhoneReminderKey(_Key):
+    """ "21:30" (a local time each day) or "off"."""
+
+    def allowed(self, cli: bool) -> str:
+        return _('a time such as "21:30", or "off"')
+
+    def check(self, value: object) -> TomlValue:
+        if not isinstance(value, str):
+            raise _InvalidValueError
+        text = value.strip().lower()
+        if text == _OFF:
+            return _OFF
+        moment = _hhmm(text)
+        if moment is None:
+            raise _InvalidValueError
+        return f"{moment:%H:%M}"
+
+    def default(self) -> TomlValue | None:
+        return _OFF
+
+    def fields(self, value: TomlValue | None) -> dict[str, Any]:
+        text = str(value or _OFF)
+        return {self.name: None if text == _OFF else _hhmm(text)}
+
+    def show(self, settings: Settings) -> str:
+        return _OFF if settings.phone_reminder is None else f"{settings.phone_reminder:%H:%M}"
+
+
+@dataclass(frozen=True, slots=True)
 class _WeeklySummaryKey(_Key):
     """ "mon 09:00" (a weekday and a local time) or "off"."""
 
@@ -534,6 +564,14 @@ _KEYS: tuple[_Key, ...] = (
         name="weekly_summary",
         help=N_('When the summary of last week is shown, e.g. "mon 09:00", or "off".'),
         doc='When the summary of last week is shown: a weekday and a local time, e.g.\n"mon 09:00", or "off".',
+    ),
+    _PhoneReminderKey(
+        name="phone_reminder",
+        help=N_('A daily reminder to enter your phone\'s screen time, e.g. "21:30", or "off".'),
+        doc=(
+            'A reminder each day at this local time, e.g. "21:30", to enter the phone\'s own\n'
+            'screen-time numbers (only on a day without an entry yet), or "off".'
+        ),
     ),
 )
 _BY_NAME: dict[str, _Key] = {key.name: key for key in _KEYS}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from middenweg import phone_entries
 from middenweg.clock import Clock
 from middenweg.config import Settings
 from middenweg.domain.categories import Category
@@ -26,6 +27,7 @@ from middenweg.history import evening_streak, goals_progress, weekly_report
 from middenweg.notifications.notifier import Notification
 from middenweg.nudges import texts
 from middenweg.nudges.goal_limits import goal_nudges_due
+from middenweg.nudges.phone_reminder import next_phone_reminder, phone_key, phone_reminder_due
 from middenweg.nudges.quiet_hours import in_quiet_hours
 from middenweg.nudges.reminders import LOOKBACK, ReminderKind, due_reminders, next_wakeup
 from middenweg.nudges.slips import current_evening, is_slip, slip_nudge_due, slip_prefix
@@ -63,9 +65,10 @@ class Scheduler:
         notify: Callable[[Notification], object],
         *,
         on_checkin: Callable[[int, date], object] | None = None,
+        on_phone: Callable[[date], object] | None = None,
     ) -> None:
         self.store, self._settings, self._tz, self._notify = store, settings, tz, notify
-        self.on_checkin = on_checkin
+        self.on_checkin, self.on_phone = on_checkin, on_phone
         self.evening_store, self.goal_store = EveningStore(store), GoalStore(store)
         self.ledger = DeliveredLedger(store)
         self._plans: _Plans | None = None
@@ -109,6 +112,9 @@ class Scheduler:
         if summary_due(now, self._tz(), settings.weekly_summary, delivered) is not None:
             moments.append(now)
         moments.append(next_summary(now, self._tz(), settings.weekly_summary))
+        if phone_reminder_due(now, self._tz(), settings.phone_reminder, delivered) is not None:
+            moments.append(now)
+        moments.append(next_phone_reminder(now, self._tz(), settings.phone_reminder))
         return min((m for m in moments if m is not None), default=None)
 
     def fire_due(self, now: int) -> int:
@@ -141,6 +147,14 @@ class Scheduler:
             if summary.seconds or summary.previous_seconds or summary.evenings_kept:  # else: nothing to tell yet
                 self._notify(texts.summary_note(summary))
                 shown += 1
+        day = phone_reminder_due(now, self._tz(), settings.phone_reminder, delivered)
+        if day is not None:
+            self.ledger.add([phone_key(day)], now)
+            if not phone_entries.entries(self.store, [day], self._tz()):  # entered already: no need to ask
+                self._notify(texts.phone_note())
+                shown += 1
+                if self.on_phone is not None:
+                    self.on_phone(day)
         return shown
 
     # -- what the tracker sees -----------------------------------------------------------------------------------

@@ -143,6 +143,28 @@ def test_an_evening_that_cannot_be_planned_is_left_out_and_the_others_still_remi
     assert sum("gets no reminders" in record.message for record in caplog.records) == 1  # said once, not each tick
 
 
+def test_the_phone_reminder_comes_once_a_day_and_not_when_the_day_is_entered(store: Store) -> None:
+    from middenweg import phone_entries
+    from middenweg.phone_entries import PhoneDay
+
+    chosen = replace(Settings.defaults(), phone_reminder=time(21, 30), weekly_summary=None)
+    shown, asked = Shown(), []
+    s = scheduler(store, shown, chosen, on_phone=asked.append)
+    friday = date(2026, 11, 20)
+    assert s.next_wakeup(at(friday, 20, 0)) == at(friday, 21, 30)
+    assert s.fire_due(at(friday, 21, 29)) == 0
+    assert s.fire_due(at(friday, 21, 30, 1)) == 1 and asked == [friday]
+    assert shown.titles() == ["Your phone's screen time today"]
+    assert s.fire_due(at(friday, 23, 0)) == 0  # once a day
+    assert s.next_wakeup(at(friday, 23, 0)) == at(date(2026, 11, 21), 21, 30)
+    restarted = scheduler(store, shown, chosen)
+    assert restarted.fire_due(at(friday, 23, 30)) == 0  # also not after a restart
+    phone_entries.save(store, PhoneDay(date(2026, 11, 21), 3600), AMS)  # Saturday entered before the reminder
+    assert restarted.fire_due(at(date(2026, 11, 21), 21, 45)) == 0
+    assert restarted.fire_due(at(date(2026, 11, 23), 8, 0)) == 0  # Sunday slept through: no reminder the day after
+    assert len(shown) == 1
+
+
 def test_slips_nudge_at_once_then_at_most_every_20_minutes_with_varied_words(store: Store) -> None:
     thursday_evening(store)
     shown = Shown()

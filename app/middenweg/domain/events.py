@@ -48,6 +48,11 @@ class DeviceKind(enum.StrEnum):
     PHONE = "phone"
 
 
+#: The app name of time entered by hand (a phone's own screen-time numbers) starts with this: no app or window
+#: title starts so, and the rules never re-categorise it.
+HAND_ENTERED_PREFIX = "middenweg:by-hand:"
+
+
 class Scope(enum.StrEnum):
     """Which devices a week's time (and so the age-group comparison) covers."""
 

@@ -124,13 +124,16 @@ class TrayApplication:
         self.tray.dashboard_requested.connect(self.show_dashboard)
         self.tray.evenings_requested.connect(self.show_evenings)
         self.tray.goals_requested.connect(self.show_goals)
+        self.tray.phone_requested.connect(self.show_phone)
         self.tray.settings_requested.connect(self.show_settings)
         self.tray.quit_requested.connect(self.quit)
         if self.driver is not None:
             self.driver.state_changed.connect(self.tray.set_state)
         # Reminders and nudges: plyer, else the tray icon's own message, else the log.
         self.notifier = ctx.notifier([TrayNotifier(self.tray.icon)])
-        self.scheduler = ctx.scheduler(self.notifier, on_checkin=self.show_checkin)
+        self.scheduler = ctx.scheduler(
+            self.notifier, on_checkin=self.show_checkin, on_phone=lambda _day: self.show_phone()
+        )
         self.reminders = SchedulerDriver(self.scheduler, ctx.clock)
         self.reminders.woke.connect(self._show_evening)
         self.tray.goals = self._goal_lines
@@ -314,6 +317,31 @@ class TrayApplication:
         dialog.raise_()
         dialog.activateWindow()
         return True
+
+    def show_phone(self) -> None:
+        """The dialog to enter (or correct) a day's phone time; one at a time."""
+        from middenweg.gui.phone_dialog import PhoneDialog
+
+        old = getattr(self, "_phone", None)
+        if old is not None and old.isVisible():
+            old.raise_()
+            old.activateWindow()
+            return
+        dialog = PhoneDialog(self.store, now=lambda: int(self.ctx.clock.time()), tz=lambda: self.ctx.tz)
+        dialog.setWindowIcon(icon("middenweg.svg"))
+        dialog.saved.connect(self._phone_saved)
+        self._phone = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _phone_saved(self) -> None:
+        """New phone time counts in the week, the goals and the tray at once."""
+        if self._dashboard is not None:
+            self._dashboard.refresh_planner()
+            if self._dashboard.isVisible():
+                self._dashboard.refresh()
+        self._plans_changed()
 
     def show_welcome(self) -> None:
         """The first-run welcome: what Middenweg does, the age group, title privacy (can be skipped)."""

@@ -157,3 +157,11 @@ def summary_text(summary: WeekSummary) -> str:
         summary.reference,
     ]
     return "\n".join(line for line in lines if line)
+
+
+def phone_note() -> Notification:
+    return Notification(
+        _("Your phone's screen time today"),
+        _("Open the screen-time screen on your phone and enter today's numbers in Middenweg (Add phone time)."),
+        "low",
+    )

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from middenweg.domain.categories import Category
-from middenweg.domain.events import DeviceKind, UsageEvent
+from middenweg.domain.events import HAND_ENTERED_PREFIX, DeviceKind, UsageEvent
 from middenweg.domain.intervals import Span, subtract, union
 from middenweg.i18n import _
 from middenweg.storage import schema
@@ -279,6 +279,20 @@ class Store:
             self._insert_events(conn, device, events, keep_titles=True)
 
         self._write(work)
+
+    def replace_between(self, device: DeviceRecord, start: int, end: int, events: Sequence[UsageEvent]) -> None:
+        """In one transaction: this device's events starting in [start, end) become ``events`` (a day of time
+        entered by hand, corrected or removed with an empty list). Other devices are never touched."""
+
+        def work(conn: Connection) -> None:
+            conn.execute(
+                delete(_events).where(_events.c.device_id == device.id, _events.c.start >= start, _events.c.start < end)
+            )
+            self._insert_events(conn, device, events, keep_titles=True)
+            self._drop_orphans(conn)
+
+        self._write(work)
+        self._lookups = None
 
     def import_batches(
         self,
@@ -630,7 +644,8 @@ class Store:
     def recategorise(self, categorise: Categorise) -> int:
         """Apply the current rules to all stored history; returns how many windows changed.
 
-        A window whose title was kept out changes only when the rules decide by app alone (not "other").
+        A window whose title was kept out changes only when the rules decide by app alone (not "other"); time
+        entered by hand (apps named ``HAND_ENTERED_PREFIX...``) is never re-categorised.
         """
 
         def work(conn: Connection) -> int:
@@ -643,6 +658,8 @@ class Store:
             ).all()
             changed = 0
             for row in rows:
+                if row.name.startswith(HAND_ENTERED_PREFIX):
+                    continue  # time entered by hand says its own category
                 category, label = categorise(row.name, row.text)
                 if row.text is None and category is Category.OTHER:
                     continue
