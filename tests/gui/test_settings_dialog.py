@@ -144,12 +144,18 @@ def test_quiet_hours_and_the_weekly_summary_are_written_as_they_are_chosen(qtbot
     assert load_settings(paths.settings_file).weekly_summary == (6, time(18, 15))
     choose(qtbot, dialog.summary)
     assert load_settings(paths.settings_file).weekly_summary is None and not dialog.summary_day.isEnabled()
-    assert set(changes) == {"quiet-hours", "weekly-summary"}
+
+    choose(qtbot, dialog.phone_reminder)
+    assert load_settings(paths.settings_file).phone_reminder == time(21, 30)
+    dialog.phone_time.setTime(QTime(22, 0))
+    assert load_settings(paths.settings_file).phone_reminder == time(22, 0)
 
     again = SettingsDialog(paths, None)  # opened another time: shows what the file says
     qtbot.addWidget(again)
     assert again.quiet.isChecked() and again.quiet_to.time() == QTime(6, 30)
     assert not again.summary.isChecked() and again.summary_day.currentText() == "Monday"
+    assert again.phone_reminder.isChecked() and again.phone_time.time() == QTime(22, 0)
+    assert set(changes) == {"quiet-hours", "weekly-summary", "phone-reminder"}
 
 
 def test_start_at_login_switches_the_real_autostart_entry(  # type: ignore[no-untyped-def]
@@ -418,12 +424,13 @@ def test_every_control_has_a_name_and_every_page_unique_mnemonics(qtbot, dialog)
 def test_tab_goes_through_the_general_page_in_reading_order(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
     dialog.language.setFocus()
     names = [dialog.focusWidget().accessibleName()]
-    for _ in range(8):
+    for _ in range(9):
         dialog.focusNextChild()
         names.append(dialog.focusWidget().accessibleName())
     assert names == [
         "Language", "Age group", "Start Middenweg when you log in", "Quiet hours",  # its times: off, so skipped
-        "Weekly summary", "Weekly summary day", "Weekly summary time", "Show welcome again", "Close",
+        "Weekly summary", "Weekly summary day", "Weekly summary time", "Phone time reminder", "Show welcome again",
+        "Close",
     ]  # fmt: skip
 
 

@@ -77,6 +77,8 @@ PREVIEW_ROWS = 200
 _SYSTEM = "system"
 #: What the quiet-hours times show while they are off, ready to be switched on.
 QUIET_HOURS_SUGGESTED = (wall_time(22), wall_time(7))
+#: What the phone reminder's time shows while it is off.
+PHONE_REMINDER_SUGGESTED = wall_time(21, 30)
 
 
 class SettingsDialog(QDialog):
@@ -285,6 +287,18 @@ class SettingsDialog(QDialog):
         summary_row.addWidget(self.summary_time)
         summary_row.addStretch(1)
         form.addRow("", summary_row)
+        self.phone_reminder = QCheckBox(_("Remind me to enter &phone time at"))
+        self.phone_time = QTimeEdit()
+        self.phone_time.setDisplayFormat("HH:mm")
+        phone_row = QHBoxLayout()
+        phone_row.addWidget(self.phone_reminder)
+        phone_row.addWidget(self.phone_time)
+        phone_row.addStretch(1)
+        form.addRow("", phone_row)
+        self.phone_reminder.setAccessibleName(_("Phone time reminder"))
+        self.phone_time.setAccessibleName(_("Phone time reminder time"))
+        self.phone_reminder.toggled.connect(self._phone_chosen)
+        self.phone_time.timeChanged.connect(self._phone_chosen)
         self.quiet_from.setAccessibleName(_("Quiet hours start"))
         self.quiet_to.setAccessibleName(_("Quiet hours end"))
         self.summary_day.setAccessibleName(_("Weekly summary day"))
@@ -314,6 +328,11 @@ class SettingsDialog(QDialog):
             edit.setEnabled(quiet is not None)
         self.summary_day.setEnabled(summary is not None)
         self.summary_time.setEnabled(summary is not None)
+        phone = settings.phone_reminder
+        self.phone_reminder.setChecked(phone is not None)
+        at = phone or PHONE_REMINDER_SUGGESTED
+        self.phone_time.setTime(QTime(at.hour, at.minute))
+        self.phone_time.setEnabled(phone is not None)
 
     def _quiet_chosen(self) -> None:
         on = self.quiet.isChecked()
@@ -321,6 +340,11 @@ class SettingsDialog(QDialog):
             edit.setEnabled(on)
         span = f"{self.quiet_from.time().toString('HH:mm')}-{self.quiet_to.time().toString('HH:mm')}"
         self._write("quiet-hours", span if on else "off")
+
+    def _phone_chosen(self) -> None:
+        on = self.phone_reminder.isChecked()
+        self.phone_time.setEnabled(on)
+        self._write("phone-reminder", self.phone_time.time().toString("HH:mm") if on else "off")
 
     def _summary_chosen(self) -> None:
         on = self.summary.isChecked()
