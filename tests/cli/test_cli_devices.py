@@ -68,3 +68,29 @@ def test_a_computer_alone_is_this_computer_and_a_week_without_time_has_no_device
     assert "apps on this computer;" in ok(cli("report", "--week", "2026-W43")).out
     empty = report(cli, "2026-W30")
     assert empty["devices"] == [] and empty["comparison_scope"] == "this-computer"
+
+
+def test_an_export_with_every_kind_of_device_reproduces_every_report_in_an_empty_home(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    computer, phone = tmp_path / "computer.json", tmp_path / "phone.json"
+    write_export(computer)
+    write_phone_export(phone)
+    ok(cli("import", "activitywatch", str(computer)))
+    ok(cli("import", "activitywatch", str(phone)))
+    ok(cli("phone", "add", "--date", "2026-10-22", "--total", "2h", "--social", "45m", "--messaging", "15m"))
+    dump, table = tmp_path / "history.json", tmp_path / "history.csv"
+    ok(cli("export", "--format", "json", "--output", str(dump)))
+    ok(cli("export", "--format", "csv", "--output", str(table)))
+    kinds = {line.split(",")[1] for line in table.read_text(encoding="utf-8").splitlines()[1:]}
+    assert kinds == {"computer", "phone"}  # every CSV row names its device and kind
+
+    other = CliRunner(tmp_path / "other-home")
+    ok(other("import", "middenweg", str(dump)))
+    for week in ("2026-W43", "2026-W44"):
+        mine, theirs = report(cli, week), report(other, week)
+        assert theirs == mine  # totals, days, devices (same uids and names) and the comparison's scope
+    assert len(report(other)["devices"]) == 3 and report(other)["comparison_scope"] == "with-phone"
+    # The hand-entered phone is the same device there: correcting a day replaces it instead of adding a second phone.
+    ok(other("phone", "add", "--date", "2026-10-22", "--total", "1h"))
+    assert [d["totals"]["other"] for d in report(other)["devices"] if d["name"] == "Phone (entered by hand)"] == [3600]
