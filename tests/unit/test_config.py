@@ -190,6 +190,7 @@ def test_config_keys_are_the_documented_ones_in_kebab_case() -> None:
         "device-name",
         "quiet-hours",
         "weekly-summary",
+        "phone-reminder",
     )
 
 
