@@ -283,6 +283,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         if outcome.skipped_seconds:
             line += _("; skipped {skipped} already recorded").format(skipped=format_duration(outcome.skipped_seconds))
+        if outcome.added_unlocks:
+            unlocks = ngettext("{count} unlock", "{count} unlocks", outcome.added_unlocks)
+            line += "; " + unlocks.format(count=outcome.added_unlocks)
         print(line)
     events = sum(o.added_events for o in result.outcomes)
     print(ngettext("Imported {n} event.", "Imported {n} events.", events).format(n=events))

@@ -46,15 +46,24 @@ def current_week(now: float, tz: ZoneInfo) -> IsoWeek:
     return IsoWeek.containing(local_date(int(now), tz))
 
 
-def weekly_report(store: Store, week: IsoWeek, tz: ZoneInfo, age_group: AgeGroup | None) -> WeeklyReport:
-    """The report of ``week`` in ``tz``: two aggregate queries, one for the week and one for the week before."""
+def weekly_report(
+    store: Store,
+    week: IsoWeek,
+    tz: ZoneInfo,
+    age_group: AgeGroup | None,
+    device_ids: Sequence[int] | None = None,
+) -> WeeklyReport:
+    """The report of ``week`` in ``tz``: two aggregate queries, one for the week and one for the week before.
+
+    ``device_ids`` limits it to those devices (their days, totals, week before and top apps); None means all.
+    """
     bounds = week_boundaries(week, tz)
     previous = week_boundaries(week.previous(), tz)
-    usage = store.week_usage(bounds, (previous[0], previous[-1]))
+    usage = store.week_usage(bounds, (previous[0], previous[-1]), device_ids)
     known = {device.id: device for device in store.devices()}
     devices = [
-        device_week(known[i].uid, known[i].name, known[i].kind, week, rows)
-        for i, rows in usage.devices.items()
+        device_week(known[i].uid, known[i].name, known[i].kind, week, usage.devices.get(i, ()), usage.unlocks.get(i))
+        for i in sorted(usage.devices.keys() | usage.unlocks.keys())
         if i in known
     ]
     return build_weekly_report(week, tz.key, usage.days, usage.previous_totals, compare(age_group), devices)
@@ -110,7 +119,11 @@ def import_activitywatch(
             raise
         raise ImportFormatError(_("{file}: {message}").format(file=path, message=exc)) from exc
     batches = [
-        ImportBatch(aw_device(host.hostname, host.kind), classify_all(ruleset, host.activities, policy, exclusions))
+        ImportBatch(
+            aw_device(host.hostname, host.kind),
+            classify_all(ruleset, host.activities, policy, exclusions),
+            host.unlocks,
+        )
         for host in export.hosts
     ]
     outcomes = store.import_batches(batches)
@@ -135,6 +148,7 @@ def import_middenweg(
                 replace(e, title=stored_title(e.app, e.title, e.category, policy, exclusions))
                 for e in data.events[d.uid]
             ],
+            data.unlocks.get(d.uid, ()),
         )
         for d in data.devices
     ]
@@ -166,7 +180,9 @@ def export_history(
     )
     if fmt == "csv":
         return write_csv(out, devices, events, tz)
-    return write_json(out, devices, events, tz, int(now))
+    by_uid = {d.id: d.uid for d in store.devices()}
+    unlocks = {by_uid[i]: moments for i, moments in store.unlock_times(start, end).items() if i in by_uid}
+    return write_json(out, devices, events, tz, int(now), unlocks)
 
 
 def forget_days(store: Store, tz: ZoneInfo, first: date, last: date) -> int:
@@ -175,12 +191,15 @@ def forget_days(store: Store, tz: ZoneInfo, first: date, last: date) -> int:
     return store.forget(start, end)
 
 
-def weekly_totals(store: Store, last: IsoWeek, count: int, tz: ZoneInfo) -> list[tuple[IsoWeek, dict[str, int]]]:
-    """Totals per category for ``count`` weeks ending with ``last`` (a year view), in one aggregate query."""
+def weekly_totals(
+    store: Store, last: IsoWeek, count: int, tz: ZoneInfo, device_ids: Sequence[int] | None = None
+) -> list[tuple[IsoWeek, dict[str, int]]]:
+    """Totals per category for ``count`` weeks ending with ``last`` (a year view), in one aggregate query;
+    ``device_ids`` limits them to those devices (None: all)."""
     weeks = [last.shifted(-i) for i in range(count - 1, -1, -1)]
     bounds = [local_midnight(w.monday, tz) for w in weeks] + [local_midnight(last.shifted(1).monday, tz)]
     totals = [dict.fromkeys(("social", "messaging", "other"), 0) for _ in weeks]
-    for usage in store.day_totals(bounds):
+    for usage in store.day_totals(bounds, device_ids):
         totals[usage.day][usage.category.value] += usage.seconds
     return list(zip(weeks, totals, strict=True))
 

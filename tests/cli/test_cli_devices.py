@@ -19,6 +19,10 @@ PHONE_EVENTS = [
 ]
 
 
+#: aw-android's unlock bucket: three unlocks that evening (the last one Amsterdam's Wednesday already).
+UNLOCKS = ["2026-10-20T16:59:58Z", "2026-10-20T17:19:59.600Z", "2026-10-20T22:05:00Z"]
+
+
 def write_phone_export(path: Path) -> None:
     events = [
         {"id": i, "timestamp": ts, "duration": seconds, "data": {"app": app, "package": package, "classname": ""}}
@@ -28,7 +32,13 @@ def write_phone_export(path: Path) -> None:
         "id": "aw-watcher-android-test", "type": "currentwindow", "client": "aw-android", "hostname": "pixel_7a",
         "created": "2026-01-01T00:00:00Z", "data": {}, "events": events,
     }  # fmt: skip
-    path.write_text(json.dumps({"buckets": {"aw-watcher-android-test": bucket}}), encoding="utf-8")
+    unlocks = {
+        "id": "aw-watcher-android-unlock", "type": "os.lockscreen.unlocks", "client": "aw-android",
+        "hostname": "pixel_7a", "created": "2026-01-01T00:00:00Z", "data": {},
+        "events": [{"id": i, "timestamp": ts, "duration": 0.0, "data": {}} for i, ts in enumerate(UNLOCKS, 1)],
+    }  # fmt: skip
+    buckets = {"aw-watcher-android-test": bucket, "aw-watcher-android-unlock": unlocks}
+    path.write_text(json.dumps({"buckets": buckets}), encoding="utf-8")
 
 
 def test_the_report_has_each_device_and_the_whole_is_their_sum(cli: CliRunner, tmp_path: Path) -> None:
@@ -36,7 +46,8 @@ def test_the_report_has_each_device_and_the_whole_is_their_sum(cli: CliRunner, t
     write_export(computer)
     write_phone_export(phone)
     ok(cli("import", "activitywatch", str(computer)))
-    assert "pixel_7a (phone)" in ok(cli("import", "activitywatch", str(phone))).out
+    imported = ok(cli("import", "activitywatch", str(phone))).out
+    assert "pixel_7a (phone)" in imported and "3 unlocks" in imported
 
     data = report(cli)
     by_kind = {device["kind"]: device for device in data["devices"]}
@@ -44,6 +55,8 @@ def test_the_report_has_each_device_and_the_whole_is_their_sum(cli: CliRunner, t
     assert per_day(by_kind["computer"]) == expected_seconds(W43)  # the computer alone, as before
     assert by_kind["phone"]["totals"] == {"social": 600, "messaging": 1200, "other": 60}
     assert per_day(by_kind["phone"])["2026-10-20"] == {"social": 600, "messaging": 1200, "other": 60}
+    assert by_kind["phone"]["unlocks"] == [0, 2, 1, 0, 0, 0, 0]  # per local day, Monday first
+    assert "unlocks" not in by_kind["computer"]
     for category in ("social", "messaging", "other"):
         assert data["totals"][category] == sum(device["totals"][category] for device in data["devices"])
         for day in data["days"]:
@@ -89,8 +102,29 @@ def test_an_export_with_every_kind_of_device_reproduces_every_report_in_an_empty
     ok(other("import", "middenweg", str(dump)))
     for week in ("2026-W43", "2026-W44"):
         mine, theirs = report(cli, week), report(other, week)
-        assert theirs == mine  # totals, days, devices (same uids and names) and the comparison's scope
+        assert theirs == mine  # totals, days, devices (same uids, names and unlocks) and the comparison's scope
+    assert [d.get("unlocks") for d in report(other)["devices"] if d["kind"] == "phone" and "unlocks" in d] == [
+        [0, 2, 1, 0, 0, 0, 0]
+    ]
+    ok(other("import", "middenweg", str(dump)))  # the same file again adds nothing, unlocks included
+    assert report(other) == report(cli)
     assert len(report(other)["devices"]) == 3 and report(other)["comparison_scope"] == "with-phone"
     # The hand-entered phone is the same device there: correcting a day replaces it instead of adding a second phone.
     ok(other("phone", "add", "--date", "2026-10-22", "--total", "1h"))
     assert [d["totals"]["other"] for d in report(other)["devices"] if d["name"] == "Phone (entered by hand)"] == [3600]
+
+
+def test_a_middenweg_export_with_damaged_unlocks_imports_nothing(cli: CliRunner, tmp_path: Path) -> None:
+    phone = tmp_path / "phone.json"
+    write_phone_export(phone)
+    ok(cli("import", "activitywatch", str(phone)))
+    dump = tmp_path / "history.json"
+    ok(cli("export", "--format", "json", "--output", str(dump)))
+    data = json.loads(dump.read_text(encoding="utf-8"))
+    data["devices"][0]["unlocks"].append("yesterday")
+    dump.write_text(json.dumps(data), encoding="utf-8")
+    other = CliRunner(tmp_path / "other-home")
+    result = other("import", "middenweg", str(dump))
+    assert result.code != 0 and "'yesterday' is not a date and time" in result.err and "device 1" in result.err
+    assert "Traceback" not in result.err
+    assert report(other)["devices"] == []

@@ -84,3 +84,68 @@ def test_an_older_database_with_history_is_upgraded_and_keeps_everything(tmp_pat
     )
     assert evenings.all() == [added] and added.id > 0
     store.close()
+
+
+def test_a_database_at_0003_gains_the_unlocks_table_and_keeps_everything(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from middenweg.domain.categories import Category
+    from middenweg.domain.events import DeviceKind, UsageEvent
+    from middenweg.domain.weeks import IsoWeek, week_boundaries
+    from middenweg.storage.engine import open_sqlite
+    from middenweg.storage.goal_store import DeliveredLedger, GoalStore
+    from middenweg.storage.records import DeviceSpec, ImportBatch
+
+    path = tmp_path / "0003.sqlite3"
+    engine = open_sqlite(path)
+    migrate.run_alembic_upgrade(engine, "0003")  # as the release with goals left it
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO devices VALUES (1, 'uid-1', 'android:pixel_7a', 'pixel_7a', 'phone')")
+        conn.execute("INSERT INTO apps VALUES (1, 'WhatsApp')")
+        conn.execute("INSERT INTO windows VALUES (1, 1, NULL, 'messaging', 'WhatsApp')")
+        conn.execute("INSERT INTO events VALUES (1792483200, 1, 600, 1)")  # Tuesday 20 October 2026, 08:00 UTC
+        conn.execute("INSERT INTO import_spans VALUES (1, 1, 1792483200, 1792483800)")
+        conn.execute("INSERT INTO goals VALUES ('weekly-total', 25200, 1)")
+        conn.execute("INSERT INTO delivered VALUES ('summary:2026-W42', 1792400000)")
+        assert "unlocks" not in {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+
+    store = Store.open(path)
+    assert migrate.current_revision(store.engine) == migrate.HEAD == "0004"
+    assert [(e.app, e.start, e.duration) for e in store.iter_events()] == [("WhatsApp", 1792483200, 600)]
+    assert [(d.uid, d.host_key) for d in store.devices()] == [("uid-1", "android:pixel_7a")]
+    assert [(g.name.value, g.value) for g in GoalStore(store).all()] == [("weekly-total", 25200)]
+    assert DeliveredLedger(store).keys() == {"summary:2026-W42"}
+    # The import ledger survived (the same event again adds nothing), and the new table takes the phone's unlocks.
+    phone = DeviceSpec("android:pixel_7a", "pixel_7a", DeviceKind.PHONE)
+    event = UsageEvent(1792483200, 600, "WhatsApp", None, Category.MESSAGING, "WhatsApp")
+    (outcome,) = store.import_batches([ImportBatch(phone, [event], [1792483200, 1792483260])])
+    assert (outcome.device.id, outcome.added_seconds, outcome.skipped_seconds, outcome.added_unlocks) == (1, 0, 600, 2)
+    bounds = week_boundaries(IsoWeek(2026, 43), ZoneInfo("Europe/Amsterdam"))
+    assert store.week_usage(bounds, (bounds[0], bounds[0])).unlocks == {1: [0, 2, 0, 0, 0, 0, 0]}
+    store.close()
+
+
+def test_0004_downgrades_to_0003_without_touching_the_rest(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "m.sqlite3"
+    Store.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO devices VALUES (1, 'uid-1', 'android:pixel_7a', 'pixel_7a', 'phone')")
+        conn.execute("INSERT INTO unlocks VALUES (1, 1792483200)")
+    conn.close()
+    store = Store.open(path)
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    assert migrate.current_revision(store.engine) == "0003"
+    store.close()
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "unlocks" not in tables and "devices" in tables
+        assert conn.execute("SELECT host_key FROM devices").fetchall() == [("android:pixel_7a",)]
+    conn.close()

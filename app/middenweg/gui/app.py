@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from middenweg.domain.categories import Category
     from middenweg.domain.goals import Goal
     from middenweg.gui.checkin_dialog import CheckinDialog
-    from middenweg.gui.dashboard import Dashboard, WeekData
+    from middenweg.gui.dashboard import Dashboard, DeviceChoice, WeekData
 
 TRAY_WAIT_SECONDS = 10.0
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -171,7 +171,15 @@ class TrayApplication:
                 changed=self._plans_changed,
                 last_week=self._last_week,
             )
-            self._dashboard = Dashboard(self._load_week, self._this_week, self._export_week, planner=planner)
+            self._dashboard = Dashboard(
+                self._load_week,
+                self._this_week,
+                self._export_week,
+                planner=planner,
+                devices=self._device_choices,
+                load_device_week=self._load_device_week,
+                add_phone=self.show_phone,
+            )
             self._dashboard.setWindowIcon(icon("middenweg.svg"))
         return self._dashboard
 
@@ -186,6 +194,22 @@ class TrayApplication:
 
         report = weekly_report(self.store, week, self.ctx.tz, self.ctx.settings.age_group)
         trend = weekly_totals(self.store, week, TREND_WEEKS, self.ctx.tz)
+        return WeekData(report, trend)
+
+    def _device_choices(self) -> list[DeviceChoice]:
+        """The devices with any history, for the dashboard's device filter."""
+        from middenweg.gui.dashboard import DeviceChoice
+
+        return [DeviceChoice(d.uid, d.name, d.kind) for d in self.store.devices_with_history()]
+
+    def _load_device_week(self, week: IsoWeek, uid: str) -> WeekData:
+        """One device's week and trend (the filter's choice)."""
+        from middenweg.gui.dashboard import TREND_WEEKS, WeekData
+        from middenweg.history import weekly_report, weekly_totals
+
+        ids = [d.id for d in self.store.devices() if d.uid == uid]
+        report = weekly_report(self.store, week, self.ctx.tz, self.ctx.settings.age_group, device_ids=ids)
+        trend = weekly_totals(self.store, week, TREND_WEEKS, self.ctx.tz, device_ids=ids)
         return WeekData(report, trend)
 
     def _plans_changed(self) -> None:

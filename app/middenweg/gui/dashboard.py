@@ -1,6 +1,7 @@
 """The dashboard window, in three sections: the week, the evenings and the goals.
 
-The week: week navigation, the per-day chart, the honest age-group comparison, a 12-week trend, the top apps and
+The week: week navigation, a choice of device (all devices, or one computer or phone; shown when there is more than
+one), the per-day chart (a phone's part hatched), the honest age-group comparison, a 12-week trend, the top apps and
 sites, and exports. Charts are matplotlib Figures from ``reports.charts`` rendered to images at the screen's pixel
 ratio, so the GUI needs no matplotlib Qt backend and matplotlib loads only when the week is first drawn (a window
 opened on its Evenings or Goals section does not draw the week until that section is chosen). The Evenings and Goals
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -37,7 +39,9 @@ from PySide6.QtWidgets import (
 
 from middenweg.cli_text import CATEGORY_NAMES, short_date
 from middenweg.domain.categories import CATEGORY_ORDER, Category
+from middenweg.domain.events import DeviceKind
 from middenweg.domain.weeks import IsoWeek
+from middenweg.gui.widgets import buddy_label, plain
 from middenweg.i18n import _
 from middenweg.private_files import replaced_privately
 from middenweg.reference.compare import comparison_sentence, format_duration
@@ -83,6 +87,23 @@ class WeekData:
     trend: Sequence[tuple[IsoWeek, Mapping[str, int]]]
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceChoice:
+    """A device the week can be shown for: its stable ``uid`` (what ``load_device_week`` is asked for), its name
+    and kind (shown as "pixel_7a (phone)", in the active language)."""
+
+    uid: str
+    name: str
+    kind: DeviceKind
+
+
+def device_entry(name: str, kind: DeviceKind) -> str:
+    """How a device is listed: its name and, in the active language, its kind."""
+    kind_text = _("phone") if kind is DeviceKind.PHONE else _("computer")
+    # TRANSLATORS: an entry of the dashboard's device list, e.g. "pixel_7a (phone)".
+    return _("{name} ({kind})").format(name=name, kind=kind_text)
+
+
 class ChartView(QLabel):
     """A chart as a crisp image with a text summary for screen readers."""
 
@@ -121,7 +142,10 @@ def _heading(text: str) -> QLabel:
 class Dashboard(QWidget):
     """One window, reused: closing it only hides it (Middenweg stays in the tray).
 
-    Without a ``planner`` it shows only the week (and no tab bar)."""
+    Without a ``planner`` it shows only the week (and no tab bar). With ``devices`` (the devices that have
+    history, asked each time the week loads) and ``load_device_week`` (one device's week, by uid) the week can be
+    shown for one device; the choice is shown only when there is more than one device. With ``add_phone`` a button
+    opens the dialog for a day's phone time."""
 
     def __init__(
         self,
@@ -131,9 +155,14 @@ class Dashboard(QWidget):
         parent: QWidget | None = None,
         *,
         planner: Planner | None = None,
+        devices: Callable[[], Sequence[DeviceChoice]] | None = None,
+        load_device_week: Callable[[IsoWeek, str], WeekData] | None = None,
+        add_phone: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._load, self._this_week, self._export_csv = load, this_week, export_csv
+        self._devices, self._load_device_week = devices, load_device_week
+        self._device_choices: list[DeviceChoice] = []
         self.week = this_week()
         self.data: WeekData | None = None
         self.setObjectName("dashboard")
@@ -148,11 +177,21 @@ class Dashboard(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
         self.title.setFont(title_font)
+        self.device_box = QComboBox()
+        self.device_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # A long host name must not widen the window: the box stops growing here, its list shows names whole.
+        self.device_box.setMaximumWidth(self.device_box.fontMetrics().averageCharWidth() * 32)
+        self.device_label = buddy_label("", self.device_box)
         nav = QHBoxLayout()
         nav.addWidget(self.previous_button)
         nav.addWidget(self.this_week_button)
         nav.addWidget(self.next_button)
         nav.addStretch(1)
+        nav.addWidget(self.device_label)
+        nav.addWidget(self.device_box)
+        self.device_label.hide()
+        self.device_box.hide()
+        self.device_box.currentIndexChanged.connect(lambda _index: self.show_week(self.week))
         self.previous_button.clicked.connect(lambda: self.show_week(self.week.previous()))
         self.next_button.clicked.connect(lambda: self.show_week(self.week.shifted(1)))
         self.this_week_button.clicked.connect(lambda: self.show_week(self._this_week()))
@@ -180,7 +219,12 @@ class Dashboard(QWidget):
         self.export_button = QPushButton()
         self.save_chart_button.clicked.connect(self.save_chart)
         self.export_button.clicked.connect(self.export_week)
+        self.phone_button = QPushButton()
+        self.phone_button.setVisible(add_phone is not None)
+        if add_phone is not None:
+            self.phone_button.clicked.connect(add_phone)
         exports = QHBoxLayout()
+        exports.addWidget(self.phone_button)
         exports.addStretch(1)
         exports.addWidget(self.save_chart_button)
         exports.addWidget(self.export_button)
@@ -306,6 +350,9 @@ class Dashboard(QWidget):
         self.previous_button.setText(_("◀ &Previous week"))
         self.this_week_button.setText(_("T&his week"))
         self.next_button.setText(_("&Next week ▶"))
+        self.device_label.setText(_("&Device:"))
+        self.device_box.setAccessibleName(plain(_("&Device:")))
+        self._fill_device_box()
         self.title.setAccessibleName(_("Week shown"))
         self.summary.setAccessibleName(_("Totals this week"))
         self.notice.setAccessibleName(_("Notice"))
@@ -322,6 +369,7 @@ class Dashboard(QWidget):
         ):
             heading.setText(text)
             heading.setAccessibleName(text)
+        self.phone_button.setText(_("&Add phone time…"))
         self.save_chart_button.setText(_("&Save chart…"))
         self.export_button.setText(_("&Export week as CSV…"))
         if self.data is not None:
@@ -339,13 +387,55 @@ class Dashboard(QWidget):
     def dark(self) -> bool:
         return self.palette().color(QPalette.ColorRole.Window).lightnessF() < 0.5
 
+    @property
+    def device(self) -> str | None:
+        """The uid of the device the week is shown for; None for all devices."""
+        uid = self.device_box.currentData()
+        return uid if isinstance(uid, str) else None
+
     def show_week(self, week: IsoWeek) -> None:
-        """Load and draw ``week``; never a week after the current one."""
+        """Load and draw ``week`` (of the device chosen, if any); never a week after the current one."""
         current = self._this_week()
         self.week = min(week, current)
-        self.data = self._load(self.week)
+        self._update_devices()
+        self.device_box.setToolTip(self.device_box.currentText())  # the whole name, where the box cuts it off
+        uid = self.device
+        if uid is not None and self._load_device_week is not None:
+            self.data = self._load_device_week(self.week, uid)
+        else:
+            self.data = self._load(self.week)
         self.next_button.setEnabled(self.week < current)
         self._draw(self.data)
+
+    def _update_devices(self) -> None:
+        """Ask for the devices again (one may have been imported or forgotten); a device that is gone is no
+        longer chosen."""
+        if self._devices is None or self._load_device_week is None:
+            return
+        choices = list(self._devices())
+        if choices != self._device_choices:
+            self._device_choices = choices
+            self._fill_device_box()
+
+    def _fill_device_box(self) -> None:
+        """Fill the device list: "All devices" and one entry per device, keeping the choice where that device is
+        still there; the list shows only when there is more than one device to choose from."""
+        chosen = self.device
+        self.device_box.blockSignals(True)  # filling the list is not a choice: nothing to load
+        try:
+            self.device_box.clear()
+            self.device_box.addItem(_("All devices"), None)
+            for choice in self._device_choices:
+                self.device_box.addItem(device_entry(choice.name, choice.kind), choice.uid)
+            several = len(self._device_choices) > 1
+            index = self.device_box.findData(chosen) if several and chosen is not None else 0
+            self.device_box.setCurrentIndex(max(index, 0))
+        finally:
+            self.device_box.blockSignals(False)
+        view = self.device_box.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width())
+        self.device_label.setVisible(several)
+        self.device_box.setVisible(several)
 
     def refresh(self) -> None:
         """Show what is true now: the week (once it has been drawn, or when it is the section shown) and the

@@ -3,7 +3,9 @@
 The file is ``{"buckets": {bucket_id: bucket}}`` as written by both aw-server (Python) and aw-server-rust (also on
 Android). Window buckets (type ``currentwindow``) become per-device ``WindowActivity`` in whole UTC epoch seconds;
 on a computer with an ``afkstatus`` bucket only the time inside "not-afk" events counts, as in ActivityWatch's own
-queries ("window time ∩ not-afk time"). Every other bucket is ignored but named in the result.
+queries ("window time ∩ not-afk time"). aw-android's unlock bucket (type ``os.lockscreen.unlocks``) becomes the
+device's unlocks: the moments its screen was unlocked, in whole UTC epoch seconds, each counted once. Every other
+bucket is ignored but named in the result.
 
 Whole seconds: each event's start and end (timestamp, timestamp + duration) are rounded to the nearest second,
 halves up. Storage, reports and exports then agree to the second, and contiguous events telescope (one event's
@@ -51,6 +53,12 @@ NOT_AFK: Final = "not-afk"
 #: "aw-watcher-android-unlock" (and "-synced-from-<host>" copies made by aw-sync).
 ANDROID_CLIENT: Final = "aw-android"
 ANDROID_ID_PREFIX: Final = "aw-watcher-android"
+#: The type of aw-android's unlock bucket, as its source creates it: ``createBucketHelper(UNLOCK_BUCKET_ID,
+#: "os.lockscreen.unlocks")`` with ``UNLOCK_BUCKET_ID = "aw-watcher-android-unlock"`` (SessionEventWatcher.kt; the
+#: older UsageStatsWatcher.kt used the same id and type). Each Android KEYGUARD_HIDDEN event is sent as a heartbeat
+#: with duration 0, empty data and pulsetime 0, so one event is one unlock. The older watcher could send an unlock
+#: twice (it counted on heartbeat merging to drop the copy), and aw-sync copies overlap, so duplicates count once.
+UNLOCK_TYPE: Final = "os.lockscreen.unlocks"
 
 _MICROS: Final = 1_000_000
 _HALF: Final = 500_000
@@ -69,6 +77,7 @@ _WINDOW: Final = 1
 _AFK: Final = 2
 _IGNORED: Final = 3
 _PENDING: Final = 4
+_UNLOCK: Final = 5
 
 # A window event on its way to a WindowActivity: (start, end, app, title), whole seconds.
 _Stretch = tuple[int, int, str, str | None]
@@ -77,25 +86,34 @@ _Span = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class HostActivity:
-    """The window activity of one device: sorted by start, non-overlapping, each at least one second long."""
+    """What one device did: window activity sorted by start, non-overlapping, each at least one second long; and
+    the moments its screen was unlocked (whole UTC epoch seconds, sorted, each once; ``()`` when none)."""
 
     hostname: str
     kind: DeviceKind
     activities: tuple[WindowActivity, ...]
+    unlocks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class AwExport:
     """What an ActivityWatch export holds for Middenweg.
 
-    ``hosts`` has one entry per (hostname, kind) with any window time, sorted by hostname then kind.
-    ``window_buckets`` and ``afk_buckets`` count the buckets that were used; ``ignored_buckets`` names the rest.
+    ``hosts`` has one entry per (hostname, kind) with any window time or unlocks, sorted by hostname then kind.
+    ``window_buckets``, ``afk_buckets`` and ``unlock_buckets`` count the buckets that were used;
+    ``ignored_buckets`` names the rest.
     """
 
     hosts: tuple[HostActivity, ...]
     window_buckets: int
     afk_buckets: int
     ignored_buckets: tuple[str, ...]
+    unlock_buckets: int = 0
+
+    @property
+    def unlock_count(self) -> int:
+        """How many unlocks the export holds, on all devices together."""
+        return sum(len(host.unlocks) for host in self.hosts)
 
     def summary(self) -> str:
         """One or two sentences for people: what was found, or why there is nothing to import."""
@@ -108,7 +126,15 @@ class AwExport:
             if ignored
             else ""
         )
+        unlocks = self.unlock_count
+        found_unlocks = (
+            ngettext("Found {count} screen unlock.", "Found {count} screen unlocks.", unlocks).format(count=unlocks)
+            if unlocks
+            else ""
+        )
         if self.window_buckets == 0:
+            if unlocks:
+                return found_unlocks + skipped
             return (
                 _(
                     "This export has no window activity (no \u201ccurrentwindow\u201d buckets), so there is "
@@ -117,13 +143,14 @@ class AwExport:
                 + skipped
             )
         seconds = sum(activity.duration for host in self.hosts for activity in host.activities)
+        devices = sum(1 for host in self.hosts if host.activities)
         found = ngettext(
             "Found {hours:.1f} hours of window activity on {devices} device.",
             "Found {hours:.1f} hours of window activity on {devices} devices.",
-            len(self.hosts),
-        ).format(hours=seconds / 3600, devices=len(self.hosts))
+            devices,
+        ).format(hours=seconds / 3600, devices=devices)
         afk = " " + _("Time away from the keyboard was left out, as ActivityWatch does.") if self.afk_buckets else ""
-        return found + afk + skipped
+        return found + afk + (" " + found_unlocks if found_unlocks else "") + skipped
 
 
 def read_export(path: Path, *, progress: Progress | None = None) -> AwExport:
@@ -253,6 +280,7 @@ class _Bucket:
         "seen",
         "stretches",
         "type",
+        "unlocks",
     )
 
     def __init__(self, key: str | None, position: int) -> None:
@@ -266,6 +294,7 @@ class _Bucket:
         self.mode = _PENDING
         self.stretches: list[_Stretch] = []
         self.not_afk: list[_Span] = []
+        self.unlocks: list[int] = []
         self.pending: list[Any] = []
 
     @property
@@ -430,6 +459,8 @@ class _Parser:
         handle: Callable[[_Bucket, int, Any], None] | None
         if bucket.mode == _AFK:
             handle = self._afk_event
+        elif bucket.mode == _UNLOCK:
+            handle = self._unlock_event
         elif bucket.mode == _PENDING:
             handle = self._pending_event
         else:
@@ -647,6 +678,8 @@ class _Parser:
             return _WINDOW
         if bucket.type == AFK_TYPE:
             return _AFK
+        if bucket.type == UNLOCK_TYPE:
+            return _UNLOCK
         return _IGNORED
 
     def _finish(self, bucket: _Bucket) -> None:
@@ -667,11 +700,11 @@ class _Parser:
         if bucket.mode == _PENDING:
             bucket.mode = self._mode(bucket)
             events, bucket.pending = bucket.pending, []
-            handle = {_WINDOW: self._window_event, _AFK: self._afk_event}.get(bucket.mode)
+            handle = {_WINDOW: self._window_event, _AFK: self._afk_event, _UNLOCK: self._unlock_event}.get(bucket.mode)
             if handle is not None:
                 for number, event in enumerate(events, start=1):
                     handle(bucket, number, event)
-        if bucket.mode in (_WINDOW, _AFK) and not isinstance(bucket.hostname, str):
+        if bucket.mode in (_WINDOW, _AFK, _UNLOCK) and not isinstance(bucket.hostname, str):
             if "hostname" not in bucket.seen:
                 reason = _("it has no \u201chostname\u201d")
             else:
@@ -716,6 +749,12 @@ class _Parser:
         end = (micros + round(duration * _MICROS) + _HALF) // _MICROS
         if end > start:
             bucket.not_afk.append((start, end))
+
+    def _unlock_event(self, bucket: _Bucket, number: int, event: Any) -> None:
+        """One unlock: only its moment counts. aw-android writes duration 0 and empty data; a longer duration or
+        other data is accepted as long as the event is sound, and the unlock is still its start."""
+        micros, _duration, _data = self._careful_event(bucket, number, event)
+        bucket.unlocks.append((micros + _HALF) // _MICROS)
 
     def _careful_event(self, bucket: _Bucket, number: int, event: Any) -> tuple[int, float, dict[str, Any]]:
         """Check one event field by field; returns (start in microseconds, duration, data) or raises."""
@@ -794,13 +833,23 @@ class _Parser:
     def _assemble(self) -> AwExport:
         windows: dict[tuple[str, DeviceKind], list[_Bucket]] = {}
         awake: dict[str, list[_Bucket]] = {}
+        unlocks: dict[tuple[str, DeviceKind], set[int]] = {}
         ignored: list[str] = []
         afk_buckets = 0
+        unlock_buckets = 0
         for bucket in self.buckets:
             if bucket.mode == _WINDOW:
                 assert isinstance(bucket.hostname, str)
                 kind = DeviceKind.PHONE if bucket.is_android else DeviceKind.COMPUTER
                 windows.setdefault((_clean(bucket.hostname, APP_MAX_CHARS), kind), []).append(bucket)
+            elif bucket.mode == _UNLOCK:
+                # The same host and kind as the window buckets beside it, so an "-synced-from-<host>" copy (which
+                # keeps its host's "hostname" and aw-android's id prefix and client) joins that host's own unlocks,
+                # and a set counts an unlock both copies hold once.
+                assert isinstance(bucket.hostname, str)
+                kind = DeviceKind.PHONE if bucket.is_android else DeviceKind.COMPUTER
+                unlocks.setdefault((_clean(bucket.hostname, APP_MAX_CHARS), kind), set()).update(bucket.unlocks)
+                unlock_buckets += 1
             elif bucket.mode == _AFK and not bucket.is_android:
                 assert isinstance(bucket.hostname, str)
                 awake.setdefault(_clean(bucket.hostname, APP_MAX_CHARS), []).append(bucket)
@@ -814,19 +863,20 @@ class _Parser:
             else:
                 ignored.extend(bucket.label for bucket in afks)
         hosts: list[HostActivity] = []
-        for (hostname, kind), buckets in sorted(windows.items()):
+        for hostname, kind in sorted(windows.keys() | unlocks.keys()):
             stretches: list[_Stretch] = []
             # Bucket order decides ties between events that start in the same second; make it the file's ids.
-            for bucket in sorted(buckets, key=lambda b: (b.label, b.position)):
+            for bucket in sorted(windows.get((hostname, kind), ()), key=lambda b: (b.label, b.position)):
                 stretches.extend(bucket.stretches)
             allowed: list[_Span] | None = None
             if kind is DeviceKind.COMPUTER and hostname in awake:
                 allowed = _union([span for bucket in awake[hostname] for span in bucket.not_afk])
             activities = _normalise(stretches, allowed)
-            if activities:
-                hosts.append(HostActivity(hostname, kind, activities))
+            moments = tuple(sorted(unlocks.get((hostname, kind), ())))
+            if activities or moments:
+                hosts.append(HostActivity(hostname, kind, activities, moments))
         window_buckets = sum(len(buckets) for buckets in windows.values())
-        return AwExport(tuple(hosts), window_buckets, afk_buckets, tuple(sorted(ignored)))
+        return AwExport(tuple(hosts), window_buckets, afk_buckets, tuple(sorted(ignored)), unlock_buckets)
 
 
 def _union(spans: list[_Span]) -> list[_Span]:

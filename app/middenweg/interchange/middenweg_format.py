@@ -1,8 +1,8 @@
 """Middenweg's own export (CSV and JSON) and the reader for its JSON, so history can move between homes.
 
-The JSON carries each device's stable uid, host key, name and kind and every event with its category and label, so
-``import middenweg`` into an empty home reproduces the same reports. Pure: it writes to and reads from text and
-bytes handed in; it never opens the database.
+The JSON carries each device's stable uid, host key, name and kind (and a phone's screen unlocks, where it has any)
+and every event with its category and label, so ``import middenweg`` into an empty home reproduces the same reports.
+Pure: it writes to and reads from text and bytes handed in; it never opens the database.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -56,6 +56,7 @@ class ExportEvent:
 class MiddenwegExport:
     devices: tuple[ExportDevice, ...]
     events: dict[str, list[UsageEvent]]  # by device uid, sorted by start
+    unlocks: dict[str, tuple[int, ...]] = field(default_factory=dict)  # by device uid, sorted; only devices with any
 
 
 def _iso(epoch: int, tz: ZoneInfo | None) -> str:
@@ -97,15 +98,18 @@ def write_json(
     events: Iterable[ExportEvent],
     tz: ZoneInfo,
     exported_at: int,
+    unlocks: Mapping[str, Sequence[int]] | None = None,
 ) -> int:
-    """The documented JSON export, streamed event by event so a year of history needs little memory."""
-    device_list = list(devices)
+    """The documented JSON export, streamed event by event so a year of history needs little memory.
+
+    ``unlocks`` (UTC epoch seconds by device uid) go with their device as ``"unlocks"``, left out where there are none.
+    """
     head = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "exported_at": _iso(exported_at, None),
         "timezone": tz.key,
-        "devices": [{"uid": d.uid, "host_key": d.host_key, "name": d.name, "kind": d.kind.value} for d in device_list],
+        "devices": [_device_json(d, (unlocks or {}).get(d.uid, ())) for d in devices],
     }
     text = json.dumps(head, ensure_ascii=False, indent=1)
     out.write(text[: text.rstrip().rfind("}")].rstrip() + ',\n "events": [')
@@ -128,6 +132,14 @@ def write_json(
         count += 1
     out.write("\n ]\n}\n")
     return count
+
+
+def _device_json(device: ExportDevice, unlocks: Sequence[int]) -> dict[str, Any]:
+    record: dict[str, Any] = {"uid": device.uid, "host_key": device.host_key, "name": device.name}
+    record["kind"] = device.kind.value
+    if unlocks:
+        record["unlocks"] = [_iso(at, None) for at in sorted(unlocks)]
+    return record
 
 
 def _fail(source: str, where: str, problem: str) -> ImportFormatError:
@@ -169,6 +181,7 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
     if not isinstance(raw_devices, list):
         raise _fail(source, '"devices"', _("it is not a list"))
     devices: list[ExportDevice] = []
+    unlocks: dict[str, tuple[int, ...]] = {}
     for index, item in enumerate(raw_devices):
         where = _("device {n}").format(n=index + 1)
         if not isinstance(item, dict):
@@ -181,6 +194,11 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
         if not all(isinstance(v, str) and v for v in (uid, host_key, name)):
             raise _fail(source, where, _('"uid", "host_key" and "name" must be non-empty text'))
         devices.append(ExportDevice(str(uid), str(host_key), str(name), kind))
+        raw_unlocks = item.get("unlocks", [])
+        if not isinstance(raw_unlocks, list):
+            raise _fail(source, where, _('"unlocks" must be a list of times'))
+        if raw_unlocks:
+            unlocks[str(uid)] = tuple(sorted({_epoch(at, source, where) for at in raw_unlocks}))
     known = {d.uid for d in devices}
     raw_events = data.get("events")
     if not isinstance(raw_events, list):
@@ -216,4 +234,4 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
                     _("device {uid}").format(uid=uid),
                     _("two events overlap at {moment}").format(moment=_iso(after.start, None)),
                 )
-    return MiddenwegExport(tuple(devices), events)
+    return MiddenwegExport(tuple(devices), events, unlocks)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from middenweg.cli_text import CATEGORY_NAMES, WEEKDAY_NAMES, WEEKDAYS
 from middenweg.domain.categories import Category
+from middenweg.domain.events import DeviceKind
 from middenweg.domain.weeks import IsoWeek
 from middenweg.i18n import _, decimal
 from middenweg.reference.compare import Bound, ReferenceFigure, format_duration
@@ -23,6 +24,7 @@ from middenweg.reference.sources import FORRESTER_2010
 from middenweg.reports.weekly import WeeklyReport
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
@@ -107,17 +109,30 @@ _SMALL = 8.0
 
 _SAVE_FORMATS = {".png": "png", ".svg": "svg"}
 
+#: A phone's part of a bar: the category's colour, lighter (toward the background), with hatching in the full
+#: colour, so it stands apart by pattern as well as by shade (never by colour alone).
+_PHONE_HATCH = "////"
+_PHONE_TINT = 0.55
 
-def _stacked_bars(ax: Axes, palette: Palette, hours: dict[Category, list[float]]) -> list[float]:
+
+def _stacked_bars(
+    ax: Axes,
+    palette: Palette,
+    hours: dict[Category, list[float]],
+    phone: dict[Category, list[float]] | None = None,
+) -> list[float]:
     """One column per position, categories stacked in ``_STACK`` order; bars get gids "social-3" for tests and
-    tools. Returns the column tops."""
+    tools. With ``phone`` (a part of ``hours``), each category's phone part is stacked right on its other part,
+    hatched and lighter, with the gid "social-phone-3". Returns the column tops."""
     bottoms: list[float] = []
     for category in _STACK:
         heights = hours[category]
         bottoms = bottoms or [0.0] * len(heights)
+        phone_heights = phone[category] if phone is not None else [0.0] * len(heights)
+        solid = [max(0.0, h - p) for h, p in zip(heights, phone_heights, strict=True)]
         container = ax.bar(
             list(range(len(heights))),
-            heights,
+            solid,
             bottom=bottoms,
             width=0.65,
             color=_colour(palette, category),
@@ -126,12 +141,55 @@ def _stacked_bars(ax: Axes, palette: Palette, hours: dict[Category, list[float]]
         )
         for index, bar in enumerate(container.patches):
             bar.set_gid(f"{category.value}-{index}")
-        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+        bottoms = [b + h for b, h in zip(bottoms, solid, strict=True)]
+        if phone is not None:
+            colour = _colour(palette, category)
+            container = ax.bar(
+                list(range(len(heights))),
+                phone_heights,
+                bottom=bottoms,
+                width=0.65,
+                facecolor=_tint(colour, palette.background),
+                hatch=_PHONE_HATCH,
+                hatchcolor=colour,
+                linewidth=0,
+                label="_nolegend_",
+                zorder=2,
+            )
+            for index, bar in enumerate(container.patches):
+                bar.set_gid(f"{category.value}-phone-{index}")
+            bottoms = [b + h for b, h in zip(bottoms, phone_heights, strict=True)]
     return bottoms
 
 
-def _finish_hours_chart(ax: Axes, palette: Palette, *, top: float, ticks: int) -> None:
-    """The shared look of the column charts: an hours axis from 0 to ``top``, grid, legend, palette."""
+def _phone_seconds(report: WeeklyReport) -> list[dict[Category, int]] | None:
+    """Seconds on phones per day and category, or None when the week has no social or messaging time on a phone
+    (the chart is then drawn as it always was)."""
+    phones = [device for device in report.devices if device.kind is DeviceKind.PHONE]
+    per_day = [
+        {c: sum(device.days[index].seconds.get(c) for device in phones) for c in _STACK}
+        for index in range(len(report.days))
+    ]
+    return per_day if any(any(day.values()) for day in per_day) else None
+
+
+def _phone_legend_handle(palette: Palette) -> Artist:
+    from matplotlib.patches import Patch
+
+    # Neutral, so the one entry stands for the phone part of both categories.
+    return Patch(
+        facecolor=palette.background,
+        hatch=_PHONE_HATCH,
+        hatchcolor=palette.text,
+        edgecolor=palette.muted,
+        linewidth=0.6,
+        label=_("Phone"),
+    )
+
+
+def _finish_hours_chart(ax: Axes, palette: Palette, *, top: float, ticks: int, extra: Sequence[Artist] = ()) -> None:
+    """The shared look of the column charts: an hours axis from 0 to ``top``, grid, legend (with ``extra``
+    entries after the categories), palette."""
     from matplotlib.ticker import MaxNLocator
 
     ax.set_ylim(0, top)
@@ -139,7 +197,7 @@ def _finish_hours_chart(ax: Axes, palette: Palette, *, top: float, ticks: int) -
     _hours_axis(ax.yaxis)
     ax.set_ylabel(_("hours"), fontsize=_FONT, color=palette.text)
     ax.grid(axis="y", color=palette.grid, linewidth=0.6, zorder=0)
-    _legend(ax, palette)
+    _legend(ax, palette, extra)
     _style_axes(ax, palette)
 
 
@@ -149,12 +207,21 @@ def week_chart(
     """Social (bottom) and messaging (top) hours per local day, Monday to Sunday, as stacked bars.
 
     Each bar has the gid ``"<category>-<day index>"`` (``"social-0"`` is Monday's social bar) and each category's
-    container the translated category name as its label.
+    container the translated category name as its label. When a phone has social or messaging time this week, the
+    phone's part of each category is its own hatched, lighter segment on top of the rest of that category
+    (``"social-phone-0"``; ``"social-0"`` is then the part not on a phone) and the legend gains "Phone"; without
+    phone time the chart is exactly the plain one.
     """
 
     figure, ax = _new_figure(palette, dpi, width, height)
     positions = list(range(len(report.days)))
-    bottoms = _stacked_bars(ax, palette, {c: [day.seconds.get(c) / 3600 for day in report.days] for c in _STACK})
+    phone = _phone_seconds(report)
+    bottoms = _stacked_bars(
+        ax,
+        palette,
+        {c: [day.seconds.get(c) / 3600 for day in report.days] for c in _STACK},
+        None if phone is None else {c: [day[c] / 3600 for day in phone] for c in _STACK},
+    )
 
     top = max(bottoms, default=0.0)
     for position, day in zip(positions, report.days, strict=True):
@@ -186,7 +253,8 @@ def week_chart(
 
     ax.set_xticks(positions, [f"{_(WEEKDAYS[d.date.weekday()])} {d.date.day}" for d in report.days])
     # At least one hour tall, so a few minutes do not fill the chart, and room above the bars for their labels.
-    _finish_hours_chart(ax, palette, top=max(1.0, top * 1.18), ticks=5)
+    extra = () if phone is None else (_phone_legend_handle(palette),)
+    _finish_hours_chart(ax, palette, top=max(1.0, top * 1.18), ticks=5, extra=extra)
     return figure
 
 
@@ -303,16 +371,37 @@ def trend_chart(
 
 
 def week_summary(report: WeeklyReport) -> str:
-    """What the week chart shows, as text for a screen reader."""
-    days = "; ".join(
-        _("{day}: social {social}, messaging {messaging}").format(
-            day=f"{_(WEEKDAY_NAMES[d.date.weekday()])} {d.date.day}",
-            social=format_duration(d.seconds.social),
-            messaging=format_duration(d.seconds.messaging),
-        )
-        for d in report.days
+    """What the week chart shows, as text for a screen reader; with phone time, also each day's phone part and
+    the phone's share of the week."""
+    phone = _phone_seconds(report)
+    parts = []
+    for index, d in enumerate(report.days):
+        day = f"{_(WEEKDAY_NAMES[d.date.weekday()])} {d.date.day}"
+        social, messaging = format_duration(d.seconds.social), format_duration(d.seconds.messaging)
+        on_phone = sum(phone[index].values()) if phone is not None else 0
+        if on_phone:
+            # TRANSLATORS: one day of the week chart's spoken summary, e.g. "Monday 16: social 1 h, messaging
+            # 20 min, 35 min of it on your phone".
+            text = _("{day}: social {social}, messaging {messaging}, {phone} of it on your phone").format(
+                day=day, social=social, messaging=messaging, phone=format_duration(on_phone)
+            )
+        else:
+            text = _("{day}: social {social}, messaging {messaging}").format(
+                day=day, social=social, messaging=messaging
+            )
+        parts.append(text)
+    summary = _("Social and messaging time per day in week {week}: {days}.").format(
+        week=report.week, days="; ".join(parts)
     )
-    return _("Social and messaging time per day in week {week}: {days}.").format(week=report.week, days=days)
+    if phone is None:
+        return summary
+    on_phone = sum(sum(day.values()) for day in phone)
+    total = report.totals.online
+    # TRANSLATORS: after the week chart's spoken summary, e.g. "2 h 10 min of the 9 h was on your phone (24 %)."
+    share = _("{phone} of the {total} was on your phone ({percent} %).").format(
+        phone=format_duration(on_phone), total=format_duration(total), percent=_percent(on_phone, total)
+    )
+    return f"{summary} {share}"
 
 
 def reference_summary(report: WeeklyReport) -> str:
@@ -381,12 +470,17 @@ def _style_axes(ax: Axes, palette: Palette) -> None:
     ax.set_axisbelow(True)
 
 
-def _legend(ax: Axes, palette: Palette) -> None:
+def _legend(ax: Axes, palette: Palette, extra: Sequence[Artist] = ()) -> None:
     # Above the plot, outside it, so it never hides a bar; constrained layout makes room for it.
+    handles, labels = ax.get_legend_handles_labels()
+    handles += list(extra)
+    labels += [str(handle.get_label()) for handle in extra]
     legend = ax.legend(
+        handles,
+        labels,
         loc="lower right",
         bbox_to_anchor=(1.0, 1.0),
-        ncols=2,
+        ncols=len(handles),
         frameon=False,
         fontsize=_FONT,
         handlelength=1.0,
@@ -410,6 +504,29 @@ def _hours_text(hours: float) -> str:
 
 def _colour(palette: Palette, category: Category) -> str:
     return palette.social if category is Category.SOCIAL else palette.messaging
+
+
+def _tint(colour: str, background: str) -> tuple[float, float, float]:
+    """``colour`` moved ``_PHONE_TINT`` of the way toward ``background``: lighter on light themes, darker on dark."""
+    from matplotlib.colors import to_rgb
+
+    (red, green, blue), (to_red, to_green, to_blue) = to_rgb(colour), to_rgb(background)
+    return (
+        red + (to_red - red) * _PHONE_TINT,
+        green + (to_green - green) * _PHONE_TINT,
+        blue + (to_blue - blue) * _PHONE_TINT,
+    )
+
+
+def _percent(part: int, whole: int) -> str:
+    """``part`` of ``whole`` in whole percent; a small part is "<1", not 0, and a part short of the whole is never
+    rounded up to 100."""
+    share = part * 100 / whole if whole else 0.0
+    if 0 < share < 1:
+        return "<1"
+    if 99 < share < 100:
+        return ">99"
+    return str(round(share))
 
 
 def _value_label(ax: Axes, row: int, text: str, colour: str, gid: str) -> None:

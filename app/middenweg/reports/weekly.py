@@ -6,7 +6,7 @@ so the CLI, the dashboard and the weekly summary notification all show the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -76,22 +76,30 @@ class TopApp:
 
 @dataclass(frozen=True, slots=True)
 class DeviceWeek:
-    """One device's part of the week, in the report's own shape (its days and totals)."""
+    """One device's part of the week, in the report's own shape (its days and totals).
+
+    ``unlocks`` is how often its screen was unlocked on each day (Monday first), or None when nothing says so that
+    week (no unlock was imported for it): None is "not known", where a 0 would claim the phone stayed locked.
+    """
 
     uid: str
     name: str
     kind: DeviceKind
     days: tuple[DayTotals, ...]
     totals: CategorySeconds
+    unlocks: tuple[int, ...] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
+        result: dict[str, object] = {
             "uid": self.uid,
             "name": self.name,
             "kind": self.kind.value,
             "totals": self.totals.to_json(),
             "days": [{"date": d.date.isoformat(), "seconds": d.seconds.to_json()} for d in self.days],
         }
+        if self.unlocks is not None:
+            result["unlocks"] = list(self.unlocks)
+        return result
 
 
 def scope_of(devices: Iterable[DeviceWeek]) -> Scope:
@@ -148,10 +156,21 @@ def percent_change(now: int, before: int) -> float | None:
     return round((now - before) * 100.0 / before, 1)
 
 
-def device_week(uid: str, name: str, kind: DeviceKind, week: IsoWeek, rows: Iterable[UsageRow]) -> DeviceWeek:
-    """One device's days and totals from its own rows (the same sums as the report's)."""
+def device_week(
+    uid: str,
+    name: str,
+    kind: DeviceKind,
+    week: IsoWeek,
+    rows: Iterable[UsageRow],
+    unlocks: Sequence[int] | None = None,
+) -> DeviceWeek:
+    """One device's days and totals from its own rows (the same sums as the report's), and its unlocks per day
+    (seven counts, Monday first) when there are any that week, else None."""
     days = _day_totals(week, rows)
-    return DeviceWeek(uid, name, kind, days, _sum(days))
+    per_day = None if unlocks is None else tuple(unlocks)
+    if per_day is not None and len(per_day) != len(days):
+        raise ValueError(f"unlocks must have one count per day of the week, not {len(per_day)}")
+    return DeviceWeek(uid, name, kind, days, _sum(days), per_day)
 
 
 def _day_totals(week: IsoWeek, rows: Iterable[UsageRow]) -> tuple[DayTotals, ...]:

@@ -15,7 +15,7 @@ from middenweg.storage.errors import NewerDatabaseError, NotMiddenwegDatabaseErr
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Every revision this version knows, oldest first; the last is the head. A test checks this against Alembic.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD = KNOWN_REVISIONS[-1]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind, UsageEvent
@@ -53,18 +53,23 @@ class DeviceSpec:
 
 @dataclass(frozen=True, slots=True)
 class ImportBatch:
+    """One device's part of an import: its events, and the moments its screen was unlocked (UTC epoch seconds)."""
+
     device: DeviceSpec
     events: Sequence[UsageEvent]
+    unlocks: Sequence[int] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
-    """What one device's part of an import did: seconds added, and seconds skipped as already recorded."""
+    """What one device's part of an import did: seconds added, seconds skipped as already recorded, and unlocks
+    added (an unlock already stored is not counted again)."""
 
     device: DeviceRecord
     added_events: int
     added_seconds: int
     skipped_seconds: int
+    added_unlocks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +85,11 @@ class WindowUsage:
 
 @dataclass(frozen=True, slots=True)
 class WeekUsage:
-    """What a weekly report reads in one snapshot: the week's rows, the week before's totals, and the week's rows
-    per device id (devices without time that week are left out)."""
+    """What a weekly report reads in one snapshot: the week's rows, the week before's totals, the week's rows
+    per device id (devices without time that week are left out), and per device id with any unlock that week the
+    number of unlocks on each day (one count per day of the bounds asked for)."""
 
     days: list[DayUsage]
     previous_totals: dict[Category, int]
     devices: dict[int, list[DayUsage]]
+    unlocks: dict[int, list[int]] = field(default_factory=dict)

@@ -106,6 +106,16 @@ import_spans = Table(
     Column("end", Integer, nullable=False),
 )
 
+#: The moments a device's screen was unlocked (ActivityWatch for Android's unlock bucket), in whole UTC epoch
+#: seconds. The key makes an unlock one row however often it is imported; reports count them per local day.
+unlocks = Table(
+    "unlocks",
+    metadata,
+    Column("device_id", ForeignKey("devices.id"), primary_key=True),
+    Column("at", Integer, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
 #: Planned evenings. Times are minutes after local midnight in ``time_zone``; ``weekdays`` is a bit mask (bit 0 =
 #: Monday), 0 for a one-off on ``first_date``. Removing an evening keeps its row (``removed_at``) so check-ins and
 #: streaks keep their history.

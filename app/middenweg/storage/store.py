@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ from sqlalchemy import (
     Connection,
     CursorResult,
     Engine,
+    Exists,
+    Table,
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -58,6 +62,7 @@ _apps = schema.apps
 _titles = schema.titles
 _devices = schema.devices
 _spans = schema.import_spans
+_unlocks = schema.unlocks
 _meta = schema.meta
 
 
@@ -244,6 +249,16 @@ class Store:
         rows = self._read(lambda conn: conn.execute(select(_devices).order_by(_devices.c.id)).all())
         return [self._device_record(row) for row in rows]
 
+    def devices_with_history(self) -> list[DeviceRecord]:
+        """The devices that have any time or unlock stored: the ones a person can usefully pick in a filter."""
+
+        def used(table: Table) -> Exists:
+            return exists().where(table.c.device_id == _devices.c.id)
+
+        query = select(_devices).where(or_(used(_events), used(_unlocks))).order_by(_devices.c.id)
+        rows = self._read(lambda conn: conn.execute(query).all())
+        return [self._device_record(row) for row in rows]
+
     # -- writing --------------------------------------------------------------------------------------------------
 
     def _insert_events(
@@ -301,10 +316,11 @@ class Store:
         keep_titles: bool = True,
         progress: Callable[[int, int], None] | None = None,
     ) -> list[ImportOutcome]:
-        """Import devices' events in ONE transaction, never counting a period twice.
+        """Import devices' events and unlocks in ONE transaction, never counting a period or an unlock twice.
 
         Time already recorded for a device (stored events, or a period an earlier import covered according to the
-        ledger) is cut out of the new events; then the new events' whole period joins the ledger.
+        ledger) is cut out of the new events; then the new events' whole period joins the ledger. Unlocks are
+        moments, not periods: one already stored for the device is simply not stored again.
         """
 
         def work(conn: Connection) -> list[ImportOutcome]:
@@ -312,7 +328,9 @@ class Store:
             total = len(batches)
             for index, batch in enumerate(batches):
                 device = self._ensure_device(conn, batch.device)
-                outcomes.append(self._import_one(conn, device, batch.events, keep_titles))
+                outcome = self._import_one(conn, device, batch.events, keep_titles)
+                added_unlocks = self._insert_unlocks(conn, device, batch.unlocks)
+                outcomes.append(replace(outcome, added_unlocks=added_unlocks))
                 if progress is not None:
                     progress(index + 1, total)
             return outcomes
@@ -362,6 +380,29 @@ class Store:
         self._add_ledger_span(conn, device, Span(first, last))
         return ImportOutcome(device, rows, seconds, skipped)
 
+    @staticmethod
+    def _insert_unlocks(conn: Connection, device: DeviceRecord, unlocks: Sequence[int]) -> int:
+        """Store the unlocks the device does not have yet; returns how many that were.
+
+        Reading the stored ones first (instead of an INSERT ... ON CONFLICT DO NOTHING, which SQLAlchemy only
+        offers per dialect) keeps this portable SQL and makes the count exact; the primary key still guarantees
+        that an unlock is never stored twice.
+        """
+        wanted = set(unlocks)
+        if not wanted:
+            return 0
+        stored = set(
+            conn.execute(
+                select(_unlocks.c.at).where(
+                    _unlocks.c.device_id == device.id, _unlocks.c.at >= min(wanted), _unlocks.c.at <= max(wanted)
+                )
+            ).scalars()
+        )
+        new = sorted(wanted - stored)
+        if new:
+            conn.execute(insert(_unlocks), [{"device_id": device.id, "at": at} for at in new])
+        return len(new)
+
     def _add_ledger_span(self, conn: Connection, device: DeviceRecord, span: Span) -> None:
         """Keep the ledger small: merge the new span with every span it touches."""
         touching = conn.execute(
@@ -394,8 +435,9 @@ class Store:
     def week_usage(
         self, bounds: Sequence[int], before: tuple[int, int], device_ids: Sequence[int] | None = None
     ) -> WeekUsage:
-        """A week's day usage (all devices, and each device on its own) and the totals of another period, read from
-        ONE snapshot: no half-written state, and the devices always add up to the whole."""
+        """A week's day usage (all devices, and each device on its own), each device's unlocks per day, and the
+        totals of another period, read from ONE snapshot: no half-written state, and the devices always add up to
+        the whole."""
 
         def work(conn: Connection) -> WeekUsage:
             days = self._day_usage(conn, bounds, device_ids, by_label=True)
@@ -407,10 +449,35 @@ class Store:
             per_device = {
                 int(device): self._day_usage(conn, bounds, [int(device)], by_label=False) for device in sorted(used)
             }
-            return WeekUsage(days, totals, per_device)
+            return WeekUsage(days, totals, per_device, self._unlock_counts(conn, bounds, device_ids))
 
         result: WeekUsage = self._read(work)
         return result
+
+    @staticmethod
+    def _unlock_counts(
+        conn: Connection, bounds: Sequence[int], device_ids: Sequence[int] | None
+    ) -> dict[int, list[int]]:
+        """Unlocks per device id and day [bounds[i], bounds[i+1]); only devices with any unlock in the period."""
+        slots = len(bounds) - 1
+        inner = bounds[1:-1]
+        slot: Any = (
+            case(*((_unlocks.c.at < b, i) for i, b in enumerate(inner)), else_=slots - 1) if inner else literal(0)
+        )
+        group: list[Any] = [literal_column("1")] if inner else []
+        group.append(_unlocks.c.device_id)
+        where = [_unlocks.c.at >= bounds[0], _unlocks.c.at < bounds[-1]]
+        if device_ids is not None:
+            where.append(_unlocks.c.device_id.in_(device_ids))
+        stmt = (
+            select(slot.label("day"), _unlocks.c.device_id, func.count().label("unlocks"))
+            .where(*where)
+            .group_by(*group)
+        )
+        counts: dict[int, list[int]] = {}
+        for row in conn.execute(stmt):
+            counts.setdefault(int(row.device_id), [0] * slots)[int(row.day)] += int(row.unlocks)
+        return {device: counts[device] for device in sorted(counts)}
 
     @staticmethod
     def _totals(rows: list[DayUsage]) -> dict[Category, int]:
@@ -491,6 +558,18 @@ class Store:
                 overlap = min(end, hi) - max(start, lo)
                 if overlap > 0:
                     sums[key] = sums.get(key, 0) + overlap
+
+    def unlock_times(self, start: int | None = None, end: int | None = None) -> dict[int, list[int]]:
+        """Every unlock in [start, end) (None: open), sorted, by device id: what an export carries."""
+        query = select(_unlocks.c.device_id, _unlocks.c.at).order_by(_unlocks.c.device_id, _unlocks.c.at)
+        if start is not None:
+            query = query.where(_unlocks.c.at >= start)
+        if end is not None:
+            query = query.where(_unlocks.c.at < end)
+        found: dict[int, list[int]] = {}
+        for row in self._read(lambda conn: conn.execute(query).all()):
+            found.setdefault(int(row.device_id), []).append(int(row.at))
+        return found
 
     def window_usage(self, start: int, end: int) -> list[WindowUsage]:
         """Seconds per stored window in [start, end), most used first (for previewing a new rule)."""
@@ -577,7 +656,8 @@ class Store:
     # -- forgetting -----------------------------------------------------------------------------------------------
 
     def forget(self, start: int, end: int) -> int:
-        """Delete every device's history in [start, end) exactly, and the titles nothing refers to any more."""
+        """Delete every device's history (events and unlocks) in [start, end) exactly, and the titles nothing
+        refers to any more; returns how many event rows were removed."""
 
         def work(conn: Connection) -> int:
             # Pieces that stick out of the period keep their parts outside it (only happens off the quarter grid).
@@ -601,6 +681,7 @@ class Store:
                         )
                     )
             removed = conn.execute(delete(_events).where(_events.c.start >= start, _events.c.start < end)).rowcount
+            conn.execute(delete(_unlocks).where(_unlocks.c.at >= start, _unlocks.c.at < end))
             self._drop_orphans(conn)
             return int(removed)
 
@@ -616,10 +697,12 @@ class Store:
             raise translate_error(exc, self.where) from exc
 
     def forget_all(self) -> int:
-        """Delete all history, the import ledger and every stored app and title; devices and settings stay."""
+        """Delete all history (events and unlocks), the import ledger and every stored app and title; devices and
+        settings stay."""
 
         def work(conn: Connection) -> int:
             removed = conn.execute(delete(_events)).rowcount
+            conn.execute(delete(_unlocks))
             conn.execute(delete(_spans))
             self._drop_orphans(conn)
             return int(removed)

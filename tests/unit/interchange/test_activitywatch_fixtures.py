@@ -77,8 +77,11 @@ def test_android_export_is_a_phone_without_afk_filtering() -> None:
         _activity("2026-03-10 18:10:00", "2026-03-10 18:10:12", "Pixel Launcher", None),
     )
     assert [(h.hostname, h.kind) for h in result.hosts] == [("pixel_7a", DeviceKind.PHONE)]
-    assert (result.window_buckets, result.afk_buckets) == (1, 0)
-    assert result.ignored_buckets == ("aw-watcher-android-realtime-afk", "aw-watcher-android-unlock")
+    assert (result.window_buckets, result.afk_buckets, result.unlock_buckets) == (1, 0, 1)
+    # The unlock bucket is used (its two unlocks, 17:59:58 and 18:09:59.870 -> 18:10:00, are the phone's); only the
+    # screen on/off bucket is left.
+    assert result.hosts[0].unlocks == (utc("2026-03-10 17:59:58"), utc("2026-03-10 18:10:00"))
+    assert result.ignored_buckets == ("aw-watcher-android-realtime-afk",)
 
 
 def test_one_export_can_hold_a_computer_and_a_phone() -> None:
