@@ -30,6 +30,8 @@ from middenweg.evenings.recurrence import occurrences
 from middenweg.history import classify_all, slipped_seconds
 from middenweg.i18n import _
 from middenweg.paths import Paths
+from middenweg.phone_entries import PhoneDay
+from middenweg.phone_entries import save as save_phone_day
 from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions, TitlePolicy
 from middenweg.rules import builtin_rules
 from middenweg.storage.evening_store import EveningStore
@@ -117,10 +119,29 @@ def make_demo_home(
         store.add_events(device, events)
         # The history already follows the built-in rules: opening the home need not categorise it again.
         store.set_meta(RULES_FINGERPRINT_KEY, ruleset.fingerprint)
+        _enter_demo_phone_time(store, weeks=weeks, now=int(now), tz=tz, seed=seed)
         _plan_demo_evenings(store, weeks=weeks, now=int(now), tz=tz)
     finally:
         store.close()
     return root
+
+
+def _enter_demo_phone_time(store: Store, *, weeks: int, now: int, tz: ZoneInfo, seed: int) -> None:
+    """A phone's screen time entered by hand for every day before today (today is not over yet), calmer in the calm
+    week like the laptop: so the week chart shows the phone's part and the dashboard has a device to choose."""
+    current = IsoWeek.containing(local_date(now, tz))
+    calm = set(current.shifted(-CALM_WEEKS_AGO).days()) if weeks > CALM_WEEKS_AGO else set()
+    rng = random.Random(f"{seed}-phone")
+    today = local_date(now, tz)
+    for week in range(weeks - 1, -1, -1):
+        for day in current.shifted(-week).days():
+            if day >= today:
+                return
+            quiet = day in calm
+            social = rng.randint(5, 15) * 60 if quiet else rng.randint(25, 65) * 60
+            messaging = rng.randint(15, 45) * 60
+            total = social + messaging + rng.randint(30, 90) * 60
+            save_phone_day(store, PhoneDay(day, total, social, messaging), tz)
 
 
 def _plan_demo_evenings(store: Store, *, weeks: int, now: int, tz: ZoneInfo) -> None:

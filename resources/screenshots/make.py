@@ -54,6 +54,11 @@ def windows(lang: str, home: Path) -> None:
     scroll_body.grab().save(str(HERE / f"dashboard-{lang}.png"))
     board.resize(780, 900)
     board.show()  # laid out at its real size (a hidden window keeps its first size)
+    board.device_box.setCurrentIndex(board.device_box.count() - 1)  # the phone's week alone
+    for _ in range(3):
+        app.processEvents()
+    board.grab().save(str(HERE / f"dashboard-phone-{lang}.png"))
+    board.device_box.setCurrentIndex(0)
     for section, name in ((board.show_evenings, "evenings"), (board.show_goals, "goals")):
         section()
         for _ in range(3):
@@ -74,6 +79,10 @@ def windows(lang: str, home: Path) -> None:
     app.processEvents()
     tray_app._checkin.grab().save(str(HERE / f"checkin-{lang}.png"))
     tray_app._checkin.close()
+    tray_app.show_phone()
+    app.processEvents()
+    tray_app._phone.grab().save(str(HERE / f"phone-dialog-{lang}.png"))
+    tray_app._phone.close()
     settings = SettingsDialog(ctx.paths, ctx.store())
     settings.show()
     for index in range(settings.tabs.count()):

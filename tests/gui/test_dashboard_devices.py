@@ -404,3 +404,18 @@ def test_a_device_with_only_unlocks_can_be_chosen_and_one_without_anything_canno
     store.import_batches([unlocked])
     assert [d.name for d in store.devices_with_history()] == ["Laptop", "pixel"]
     assert quiet.id not in [d.id for d in store.devices_with_history()]
+
+
+def test_a_name_that_says_its_kind_is_listed_without_it_again() -> None:
+    from middenweg import i18n
+    from middenweg.gui.dashboard import device_entry
+
+    assert device_entry("Phone (entered by hand)", DeviceKind.PHONE) == "Phone (entered by hand)"
+    assert device_entry("pixel_7a", DeviceKind.PHONE) == "pixel_7a (phone)"
+    assert device_entry("Phone-free laptop", DeviceKind.COMPUTER) == "Phone-free laptop (computer)"
+    i18n.activate("nl")
+    try:
+        assert device_entry("Telefoon (met de hand ingevoerd)", DeviceKind.PHONE) == "Telefoon (met de hand ingevoerd)"
+        assert device_entry("Phone (entered by hand)", DeviceKind.PHONE) == "Phone (entered by hand) (telefoon)"
+    finally:
+        i18n.activate("en")

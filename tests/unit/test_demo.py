@@ -59,7 +59,13 @@ def store(home: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def events(home: Path) -> list[StoredEvent]:
-    return events_of(home)
+    """The laptop's events (the phone's entered time is tested on its own)."""
+    store = Store.open(demo_paths(home).database_file)
+    try:
+        laptop = next(d.uid for d in store.devices() if d.name == DEVICE_NAME)
+    finally:
+        store.close()
+    return [e for e in events_of(home) if e.device_uid == laptop]
 
 
 def test_six_weeks_each_with_social_and_messaging_time_and_nothing_before(store: Store) -> None:
@@ -109,9 +115,10 @@ def test_activity_starts_on_a_monday_never_overlaps_and_never_reaches_past_now(n
     assert previous_end <= now
 
 
-def test_same_seed_same_home_other_seed_other_home(tmp_path: Path, events: list[StoredEvent]) -> None:
+def test_same_seed_same_home_other_seed_other_home(tmp_path: Path, home: Path) -> None:
     again = make_demo_home(tmp_path / "again", now=NOW, tz=AMSTERDAM)
     other = make_demo_home(tmp_path / "other", now=NOW, tz=AMSTERDAM, seed=12)
+    events = events_of(home)  # the laptop's and the phone's
     assert without_device(events_of(again)) == without_device(events)
     assert without_device(events_of(other)) != without_device(events)
 
@@ -146,7 +153,23 @@ def test_settings_say_25_to_34_and_the_demo_laptop(home: Path, store: Store) -> 
     assert settings.age_group is AgeGroup.AGE_25_34
     assert get_value(settings, "age-group") == "25-34"
     assert settings.time_zone == "Europe/Amsterdam"
-    assert [d.name for d in store.devices()] == [DEVICE_NAME] == ["Demo laptop"]
+    assert [d.name for d in store.devices()] == [DEVICE_NAME, "Phone (entered by hand)"]
+    assert DEVICE_NAME == "Demo laptop"
+
+
+def test_the_phone_has_each_day_before_today_entered_and_the_calm_week_is_calm_there_too(store: Store) -> None:
+    week = current_week(NOW, AMSTERDAM)
+    phone = [d.id for d in store.devices() if d.kind.value == "phone"]
+    today = datetime.fromtimestamp(NOW, AMSTERDAM).date()
+    social = {}
+    for weeks_ago in range(6):
+        report = weekly_report(store, week.shifted(-weeks_ago), AMSTERDAM, None, device_ids=phone)
+        for day in report.days:
+            assert (day.seconds.total > 0) == (day.date < today), day.date
+            assert day.seconds.social + day.seconds.messaging < day.seconds.total or day.date >= today
+        social[weeks_ago] = report.totals.social
+    assert social[3] < 0.5 * min(s for weeks_ago, s in social.items() if weeks_ago not in (0, 3))
+    assert weekly_report(store, week.shifted(-1), AMSTERDAM, None).scope.value == "with-phone"
 
 
 def test_social_share_is_plausible(events: list[StoredEvent]) -> None:
@@ -221,7 +244,7 @@ def test_the_app_opens_the_demo_home_as_this_computer(tmp_path: Path) -> None:
         assert context.settings.age_group is AgeGroup.AGE_25_34
         # A tracker on the demo home would add to the demo laptop, not make a second device.
         assert context.local_device().name == "Demo laptop"
-        assert len(context.store().devices()) == 1
+        assert [d.kind.value for d in context.store().devices()] == ["computer", "phone"]  # no second computer
         assert weekly_report(context.store(), current_week(NOW, context.tz), context.tz, None).totals.social > 0
     finally:
         context.close()

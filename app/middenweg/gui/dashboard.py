@@ -98,8 +98,11 @@ class DeviceChoice:
 
 
 def device_entry(name: str, kind: DeviceKind) -> str:
-    """How a device is listed: its name and, in the active language, its kind."""
+    """How a device is listed: its name and, in the active language, its kind (unless the name says it already,
+    as "Phone (entered by hand)" does)."""
     kind_text = _("phone") if kind is DeviceKind.PHONE else _("computer")
+    if kind_text.casefold() in name.casefold():
+        return name
     # TRANSLATORS: an entry of the dashboard's device list, e.g. "pixel_7a (phone)".
     return _("{name} ({kind})").format(name=name, kind=kind_text)
 
