@@ -79,3 +79,35 @@ def test_a_day_with_an_entry_is_shown_for_correction_and_deleted_after_a_yes(  #
     dialog.delete_button.click()
     assert message_boxes.questions[-1] == "Delete the phone time of 2026-11-19?"
     assert phone_entries.entries(tray_app.store, [date(2026, 11, 19)], AMS) == []
+
+
+def test_from_the_dashboard_the_entered_day_shows_in_the_chart_and_the_comparison(
+    qtbot, tray_app: TrayApplication
+) -> None:  # type: ignore[no-untyped-def]
+    from middenweg import i18n
+
+    board = tray_app.dashboard
+    tray_app.show_dashboard()
+    assert board.phone_button.isVisible()
+    board.phone_button.click()
+    dialog = tray_app._phone
+    assert dialog.isVisible()
+    dialog.total.hours.setValue(2)
+    dialog.social.hours.setValue(1)
+    dialog.messaging.minutes.setValue(30)
+    dialog.save_button.click()
+
+    figure = board.week_chart.figure
+    assert figure is not None
+    bars = {str(p.get_gid()): p for p in figure.axes[0].patches if p.get_gid()}
+    assert bars["social-phone-4"].get_height() == pytest.approx(1.0)  # Friday, the phone's hatched part
+    assert bars["messaging-phone-4"].get_height() == pytest.approx(0.5)
+    assert "on your phone" in board.reference_text.text()
+    assert "1 h 30 min of the 1 h 30 min was on your phone (100 %)" in board.week_chart.accessibleDescription()
+
+    i18n.activate("nl")
+    board.retranslate()
+    board.refresh()
+    legend = [t.get_text() for t in board.week_chart.figure.axes[0].get_legend().get_texts()]
+    assert legend == ["Sociaal", "Berichten", "Telefoon"]
+    assert "op je telefoon" in board.reference_text.text()
