@@ -10,17 +10,13 @@ tracker. It must never raise to its caller or touch the bus at import time: with
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from middenweg.sessionbus import session_bus_address
+from middenweg.tracking.platforms.buslink import CALL_TIMEOUT, RETRY_SECONDS, BusLink
 
-#: Seconds to wait for the bus or the players to answer one round of questions.
-CALL_TIMEOUT = 0.2
-#: Seconds between two attempts to (re)connect to the session bus after a failure.
-RETRY_SECONDS = 5.0
+__all__ = ["RETRY_SECONDS", "MprisProbe", "create_mpris"]
 
 MPRIS_PREFIX = "org.mpris.MediaPlayer2."
 MPRIS_PATH = "/org/mpris/MediaPlayer2"
@@ -41,91 +37,35 @@ class MprisProbe:
         monotonic: Callable[[], float] = time.monotonic,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        self._address = address
-        self._timeout = timeout
-        self._monotonic = monotonic
-        self._environ = environ
-        self._conn: Any = None  # jeepney.io.blocking.DBusConnection while connected
-        self._retry_at = -1e18
         # The MPRIS names on the bus: listed once per connection, then kept current by NameOwnerChanged.
         self._players: set[str] = set()
+        self._bus = BusLink(
+            address,
+            environ=environ,
+            timeout=timeout,
+            monotonic=monotonic,
+            on_connect=self._watch_players,
+            on_message=self._apply_signal,
+        )
 
     def playing(self) -> bool | None:
-        conn = self._connection()
-        if conn is None:
+        if self._bus.connection() is None:
             return None
         try:
-            self._drain(conn)  # players that came or went since the last call
-            return any(status == "Playing" for status in self._statuses(conn, sorted(self._players)))
+            self._bus.drain()  # players that came or went since the last call
+            return any(status == "Playing" for status in self._statuses(sorted(self._players)))
         except Exception:  # a broken or closed connection (OSError, EOF, bad data): reconnect later
-            self._drop()
+            self._players = set()
+            self._bus.drop()
             return None
 
     def close(self) -> None:
         self._players = set()
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(Exception):
-                conn.close()
+        self._bus.close()
 
     # -- the bus ------------------------------------------------------------------------------------------------
 
-    def _bus_address(self) -> str | None:
-        return self._address or session_bus_address(self._environ)
-
-    def _connection(self) -> Any:
-        if self._conn is not None:
-            return self._conn
-        now = self._monotonic()
-        if now < self._retry_at:
-            return None
-        self._retry_at = now + RETRY_SECONDS
-        address = self._bus_address()
-        if address is None:
-            return None
-        try:
-            from jeepney.io.blocking import open_dbus_connection
-
-            self._conn = open_dbus_connection(bus=address, auth_timeout=max(self._timeout, 0.5))
-            self._players = self._watch_players(self._conn)
-        except Exception:  # no daemon there, refused, too slow, or an address jeepney cannot use
-            self._drop()
-        return self._conn
-
-    def _drop(self) -> None:
-        self.close()
-        self._retry_at = self._monotonic() + RETRY_SECONDS
-
-    def _send(self, conn: Any, message: Any) -> int:
-        serial = int(next(conn.outgoing_serial))
-        conn.send(message, serial=serial)
-        return serial
-
-    def _replies(self, conn: Any, serials: Iterable[int]) -> dict[int, Any]:
-        """The replies to ``serials`` that arrive within the timeout. Signals met meanwhile are applied; anything
-        else (late replies to earlier calls) is dropped."""
-        from jeepney import HeaderFields
-
-        waiting = set(serials)
-        found: dict[int, Any] = {}
-        deadline = self._monotonic() + self._timeout
-        while waiting:
-            remaining = deadline - self._monotonic()
-            if remaining <= 0:
-                break
-            try:
-                message = conn.receive(timeout=remaining)
-            except TimeoutError:
-                break
-            serial = message.header.fields.get(HeaderFields.reply_serial)
-            if serial in waiting:
-                waiting.discard(serial)
-                found[serial] = message
-            else:
-                self._apply_signal(message)
-        return found
-
-    def _watch_players(self, conn: Any) -> set[str]:
+    def _watch_players(self, _conn: Any) -> None:
         """Subscribe to MPRIS names coming and going, then list those there now (in that order, so none is missed)."""
         from jeepney import MessageType
         from jeepney.bus_messages import MatchRule, message_bus
@@ -138,22 +78,14 @@ class MprisProbe:
             path="/org/freedesktop/DBus",
         )
         rule.add_arg_condition(0, MPRIS_PREFIX.rstrip("."), kind="namespace")
-        match = self._send(conn, message_bus.AddMatch(rule))
-        names = self._send(conn, message_bus.ListNames())
-        replies = self._replies(conn, [match, names])
+        self._players = set()
+        match = self._bus.send(message_bus.AddMatch(rule))
+        names = self._bus.send(message_bus.ListNames())
+        replies = self._bus.replies([match, names])
         listed = replies.get(names)
         if match not in replies or listed is None or listed.header.message_type is not MessageType.method_return:
             raise TimeoutError("the session bus did not answer AddMatch and ListNames in time")
-        return {str(name) for name in listed.body[0] if str(name).startswith(MPRIS_PREFIX)}
-
-    def _drain(self, conn: Any) -> None:
-        """Apply the signals that arrived since the last call, without waiting for more."""
-        while True:
-            try:
-                message = conn.receive(timeout=0)
-            except TimeoutError:
-                return
-            self._apply_signal(message)
+        self._players = {str(name) for name in listed.body[0] if str(name).startswith(MPRIS_PREFIX)}
 
     def _apply_signal(self, message: Any) -> None:
         from jeepney import HeaderFields, MessageType
@@ -170,21 +102,20 @@ class MprisProbe:
         else:
             self._players.discard(name)
 
-    def _statuses(self, conn: Any, players: list[str]) -> list[str]:
+    def _statuses(self, players: list[str]) -> list[str]:
         """PlaybackStatus of each player that answers in time; players that fail or hang are left out."""
         if not players:
             return []
         from jeepney import DBusAddress, MessageType, Properties
 
         serials = [
-            self._send(
-                conn,
-                Properties(DBusAddress(MPRIS_PATH, bus_name=name, interface=PLAYER_INTERFACE)).get("PlaybackStatus"),
+            self._bus.send(
+                Properties(DBusAddress(MPRIS_PATH, bus_name=name, interface=PLAYER_INTERFACE)).get("PlaybackStatus")
             )
             for name in players
         ]
         statuses: list[str] = []
-        for reply in self._replies(conn, serials).values():
+        for reply in self._bus.replies(serials).values():
             if reply.header.message_type is not MessageType.method_return or not reply.body:
                 continue
             variant = reply.body[0]  # ("s", "Playing")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from middenweg.i18n import _
+from middenweg.tracking.platforms.processes import NOTHING, ProcessFacts, lookup_process
 from middenweg.tracking.probes import OK, IdleReading, ProbeState, ProbeStatus, WindowInfo, WindowReading
 
 #: Seconds between two attempts to (re)connect to the X server after a failure.
@@ -39,12 +40,6 @@ _MAX_DEPTH = 32
 _ANY_PROPERTY_TYPE = 0  # X.AnyPropertyType
 _NONE = 0  # X.NONE
 _POINTER_ROOT = 1  # X.PointerRoot
-
-
-@dataclass(frozen=True, slots=True)
-class _Process:
-    name: str | None
-    executable: str | None
 
 
 class X11Probe:
@@ -80,7 +75,7 @@ class X11Probe:
         self._has_idle = False
         self._ewmh = False
         self._ewmh_checked_at = -1e18
-        self._processes: dict[tuple[int, int], _Process] = {}
+        self._processes: dict[tuple[int, int], ProcessFacts] = {}
         self._toplevels: dict[int, int] = {}
 
     # -- the probe contract -------------------------------------------------------------------------------------
@@ -316,7 +311,7 @@ class X11Probe:
         pid = _card32(net_pid)
         if pid is not None and not self._is_local(machine):
             pid = None  # a pid from another host (ssh -X) names an unrelated process here
-        process = self._process(window_id, pid) if pid else _Process(None, None)
+        process = self._process(window_id, pid) if pid else NOTHING
         app = klass or instance or process.name or ""
         return WindowInfo(
             app=app,
@@ -345,11 +340,11 @@ class X11Probe:
         local = self._hostname.lower()
         return remote == local or remote.split(".")[0] == local.split(".")[0]
 
-    def _process(self, window_id: int, pid: int) -> _Process:
+    def _process(self, window_id: int, pid: int) -> ProcessFacts:
         key = (window_id, pid)
         found = self._processes.get(key)
         if found is None:
-            found = _lookup_process(pid)
+            found = lookup_process(pid)
             if len(self._processes) > _CACHE_LIMIT:
                 self._processes.clear()
             self._processes[key] = found
@@ -527,25 +522,6 @@ def _split_class(data: bytes) -> tuple[str, str]:
     instance = decode_string(parts[0]) if parts else ""
     klass = decode_string(parts[1]) if len(parts) > 1 else ""
     return instance, klass
-
-
-def _lookup_process(pid: int) -> _Process:
-    import psutil
-
-    try:
-        process = psutil.Process(pid)
-        # A pid written inside another pid namespace (Flatpak, containers) can name init or a kernel thread here;
-        # no window belongs to those, so say nothing rather than something wrong.
-        if process.ppid() in (0, 2):
-            return _Process(None, None)
-        name: str | None = process.name()
-    except (psutil.Error, OSError):
-        return _Process(None, None)
-    try:
-        executable: str | None = process.exe() or None
-    except (psutil.Error, OSError):
-        executable = None
-    return _Process(name or None, executable)
 
 
 def _close_abandoned_sockets(error: BaseException) -> None:
