@@ -429,8 +429,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
         "category": None,
         "label": None,
         "idle_seconds": None,
+        "idle_probe": None,
+        "idle_reason": None,
         "media_playing": None,
-        "attempts": [{"probe": a.name, "state": a.status.state.value, "reason": a.status.reason} for a in attempts],
+        "attempts": [
+            {"probe": a.name, "state": a.status.state.value, "reason": a.status.reason, "note": a.note}
+            for a in attempts
+        ],
     }
     answered = False
     if probes is not None:
@@ -447,6 +452,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
             }  # fmt: skip
             data["category"], data["label"] = result.category.value, result.label
         data["idle_seconds"] = round(idle.seconds, 1) if idle.seconds is not None else None
+        data["idle_probe"] = probes.idle.name
+        data["idle_reason"] = idle.status.reason or None
         data["media_playing"] = probes.media.playing() if probes.media is not None else None
         probes.close()
     if args.json:
@@ -471,11 +478,14 @@ def _print_probe(data: dict[str, object]) -> None:
         print(_("No window is in front (locked screen?)."))
     idle = data["idle_seconds"]
     print(_("Idle:     {seconds} s").format(seconds=idle) if idle is not None else _("Idle:     unknown"))
+    if data["idle_reason"]:
+        print(f"{data['idle_probe']}: {data['idle_reason']}")
     attempts = data["attempts"]
     assert isinstance(attempts, list)
     for attempt in attempts:
-        if attempt["reason"]:
-            print(f"{attempt['probe']}: {attempt['reason']}")
+        for text in (attempt["reason"], attempt["note"]):
+            if text:
+                print(f"{attempt['probe']}: {text}")
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
