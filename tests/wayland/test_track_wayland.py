@@ -1,6 +1,7 @@
 """The real `middenweg probe` and `middenweg track --headless` processes in Wayland sessions: GNOME (the stand-in GNOME
 Shell extensions and Mutter idle monitor on a private bus), KDE Plasma (the stand-in KWin and ScreenSaver) and Sway
-(the real compositor, headless). Switch windows, be idle or not, and count the seconds, as on X11.
+(the real compositor, headless) and Hyprland (its socket answering as written from Hyprland's source). Switch windows,
+be idle or not, and count the seconds, as on X11.
 
 Waits are real seconds (kept to a few) because the process under test runs on the real clock.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 from standin_gnome import GnomeStandin, start_gnome_standin
+from standin_hyprland import Hypr, active_window_answer
 from standin_kde import KdeStandin, start_kde_standin
 from sway_session import SwaySession, sway_session
 
@@ -268,6 +270,46 @@ def test_sway_tracking_counts_each_window(cli: CliRunner, sway: SwaySession) -> 
     time.sleep(3)
     spent = {"messaging": time.monotonic() - started}
     sway.swaymsg("[app_id=firefox] focus")
+    started = time.monotonic()
+    time.sleep(3)
+    spent["social"] = time.monotonic() - started
+    assert tracker.stop() == 0
+    counted = seconds_by_category(cli)
+    for category, seconds in spent.items():
+        assert abs(counted[category] - seconds) <= 2, (category, counted, spent)
+
+
+# -- Hyprland (a stand-in socket) ------------------------------------------------------------------------------------
+
+
+def hyprland_env(cli: CliRunner, hypr: Hypr) -> dict[str, str]:
+    session = {"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "Hyprland", "WAYLAND_DISPLAY": "wayland-1"}
+    env = cli.env(**session, **hypr.environ)
+    for name in ("DISPLAY", "SWAYSOCK", "XDG_SESSION_DESKTOP", "DESKTOP_SESSION", "DBUS_SESSION_BUS_ADDRESS"):
+        env.pop(name, None)
+    return env
+
+
+def test_hyprland_probe_reports_the_window_and_why_idle_is_unknown(
+    cli: CliRunner, hypr: Hypr, app_process: int
+) -> None:
+    hypr.start(active_window_answer("org.telegram.desktop", "Telegram (3)", app_process))
+    result = middenweg(hyprland_env(cli, hypr), "probe", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["probe"] == "hyprland" and data["window"]["title"] == "Telegram (3)"
+    assert (data["category"], data["label"]) == ("messaging", "Telegram")
+    # The stand-in is only the hyprctl socket: nothing listens on WAYLAND_DISPLAY, so idle time is unknown, and why.
+    assert data["idle_seconds"] is None and "wayland-1" in data["idle_reason"]
+
+
+def test_hyprland_tracking_counts_each_window(cli: CliRunner, hypr: Hypr, app_process: int) -> None:
+    server = hypr.start(active_window_answer("org.telegram.desktop", "Telegram (3)", app_process))
+    tracker = Tracker(cli, hyprland_env(cli, hypr))
+    started = time.monotonic()
+    time.sleep(3)
+    spent = {"messaging": time.monotonic() - started}
+    server.answer = active_window_answer("firefox", "(2) Facebook — Mozilla Firefox", app_process)
     started = time.monotonic()
     time.sleep(3)
     spent["social"] = time.monotonic() - started
