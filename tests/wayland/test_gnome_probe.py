@@ -268,8 +268,8 @@ def test_without_a_session_bus(tmp_path: Path) -> None:
         idle_probe.close()
 
     expected = (
-        "There is no D-Bus session bus (no session bus); start Middenweg inside your desktop session, and it will "
-        "try again in a few seconds."
+        "There is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set); start Middenweg inside your desktop "
+        "session, and it will try again in a few seconds."
     )
     assert (window.status.reason, idle.status.reason) == (expected, expected)
     assert window.window is None and idle.seconds is None

@@ -490,8 +490,8 @@ def test_without_a_session_bus(tmp_path: Path) -> None:
 
     expected = ProbeStatus(
         ProbeState.UNSUPPORTED,
-        "There is no D-Bus session bus (no session bus); start Middenweg inside your desktop session, and it will "
-        "try again in a few seconds.",
+        "There is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set); start Middenweg inside your desktop "
+        "session, and it will try again in a few seconds.",
     )
     assert window.active_window() == WindowReading(expected)
     assert idle.idle().status == expected

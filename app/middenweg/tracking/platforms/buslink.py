@@ -67,7 +67,7 @@ class BusLink:
         self._retry_at = now + RETRY_SECONDS
         address = self.address()
         if address is None:
-            self.last_error = "no session bus"
+            self.last_error = "DBUS_SESSION_BUS_ADDRESS is not set"
             return None
         try:
             from jeepney.io.blocking import open_dbus_connection
