@@ -26,6 +26,8 @@ ${PYTHON:-python3} -m venv "$venv"
 mkdir -p "$bin_dir"
 ln -sf "$venv/bin/middenweg" "$bin_dir/middenweg"
 echo "Installed: $bin_dir/middenweg"
+# In the application menu, with its icon (into $XDG_DATA_HOME; a desktop without a menu loses nothing).
+"$venv/bin/middenweg" install-desktop-entry || echo "Middenweg is installed, but not in the application menu (see above)."
 
 if [ -z "${MIDDENWEG_NO_START:-}" ]; then
   exec "$venv/bin/middenweg"

@@ -144,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     auto = sub.add_parser("autostart", help=_("start Middenweg when you log in"))
     auto.add_argument("action", choices=("on", "off", "status"), metavar=_("on|off|status"))
     auto.add_argument("--json", action="store_true", help=_("print JSON"))
+    sub.add_parser(
+        "install-desktop-entry", help=_("add Middenweg to the application menu (Linux and other free desktops)")
+    )
+    sub.add_parser("remove-desktop-entry", help=_("take Middenweg out of the application menu again"))
 
     from middenweg import cli_evenings, cli_goals, cli_phone
 
@@ -617,6 +621,12 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     return cli_autostart(args.action, sys.stdout, json_output=args.json)
 
 
+def cmd_desktop_entry(args: argparse.Namespace) -> int:
+    from middenweg.desktop_entry import cli_desktop_entry
+
+    return cli_desktop_entry("install" if args.command == "install-desktop-entry" else "remove", sys.stdout)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "config": cmd_config,
@@ -632,6 +642,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "dashboard": cmd_dashboard,
     "demo": cmd_demo,
     "autostart": cmd_autostart,
+    "install-desktop-entry": cmd_desktop_entry,
+    "remove-desktop-entry": cmd_desktop_entry,
     "evenings": cmd_evenings,
     "goals": cmd_goals,
     "phone": cmd_phone,

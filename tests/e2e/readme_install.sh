@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's install-and-start command (`./packaging/install.sh`), run in a throw-away home on this machine: it must
-# install Middenweg, put `middenweg` in ~/.local/bin and start it. Starting means the tray app, so it runs on a
-# private Xvfb (without a tray there, Middenweg opens its dashboard and says why); the test waits for that and stops it.
+# install Middenweg, put `middenweg` in ~/.local/bin and the application menu, and start it. Starting means the tray
+# app, so it runs on a private Xvfb (without a tray there, Middenweg opens its dashboard and says why); the test waits
+# for that and stops it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -35,6 +36,11 @@ tail -n 20 "$log"
 [ -n "$started" ] || { echo "install.sh did not start Middenweg"; exit 1; }
 [ -x "$tmp/home/.local/bin/middenweg" ] || { echo "no ~/.local/bin/middenweg"; exit 1; }
 "$tmp/home/.local/bin/middenweg" --version
+entry="$tmp/home/.local/share/applications/nl.middenweg.Middenweg.desktop"
+[ -f "$entry" ] || { echo "not in the application menu: no $entry"; exit 1; }
+grep -q "^Exec=.*middenweg-app/venv/bin/middenweg" "$entry" || { echo "the menu entry does not start the install"; cat "$entry"; exit 1; }
+desktop-file-validate "$entry"
+[ -f "$tmp/home/.local/share/icons/hicolor/scalable/apps/middenweg.svg" ] || { echo "no icon"; exit 1; }
 kill -TERM -- "-$app_pid"
 wait "$app_pid" || true
 app_pid=""

@@ -523,7 +523,7 @@ def run(ctx: Context, *, dashboard_week: IsoWeek | None = None, open_dashboard: 
     assert isinstance(app, QApplication)
     app.setApplicationName("Middenweg")
     app.setApplicationDisplayName("Middenweg")
-    app.setDesktopFileName("middenweg")
+    app.setDesktopFileName("nl.middenweg.Middenweg")  # the menu entry, so Wayland shows its name and icon
     app.setQuitOnLastWindowClosed(False)
     app.setWindowIcon(icon("middenweg.svg"))
     name = server_name(ctx.paths.data_dir)
