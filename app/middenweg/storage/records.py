@@ -52,6 +52,19 @@ class DeviceSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncedPart:
+    """Another computer's device as its file in a sync folder has it: everything in [start, end)."""
+
+    uid: str
+    name: str
+    kind: DeviceKind
+    start: int
+    end: int
+    events: Sequence[UsageEvent]
+    unlocks: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ImportBatch:
     """One device's part of an import: its events, and the moments its screen was unlocked (UTC epoch seconds)."""
 

@@ -48,6 +48,7 @@ from middenweg.storage.records import (
     ImportBatch,
     ImportOutcome,
     StoredEvent,
+    SyncedPart,
     WeekUsage,
     WindowUsage,
 )
@@ -218,6 +219,66 @@ class Store:
                 conn.execute(insert(_meta).values(key=key, value=value))
 
         self._write(work)
+
+    def meta_items(self, prefix: str) -> dict[str, str]:
+        """Every meta entry whose key starts with ``prefix``."""
+        rows = self._read(lambda conn: conn.execute(select(_meta.c.key, _meta.c.value)).all())
+        return {str(row.key): str(row.value) for row in rows if str(row.key).startswith(prefix)}
+
+    # -- a sync folder's copies ---------------------------------------------------------------------------------
+
+    def replace_synced(self, parts: Sequence[SyncedPart]) -> None:
+        """In ONE transaction: each part's device (found by its uid only, made under a host key of its own so it
+        never merges with a device of this computer) gets exactly the part's events and unlocks in [start, end);
+        what it had there before is replaced, never added to, so a file read twice counts once."""
+
+        def work(conn: Connection) -> None:
+            for part in parts:
+                row = conn.execute(select(_devices).where(_devices.c.uid == part.uid)).one_or_none()
+                if row is None:
+                    spec = DeviceSpec(f"sync:{part.uid}", part.name, part.kind, uid=part.uid)
+                    device = self._ensure_device(conn, spec)
+                else:
+                    device = self._device_record(row)
+                    if device.name != part.name:
+                        conn.execute(update(_devices).where(_devices.c.id == device.id).values(name=part.name))
+                conn.execute(
+                    delete(_events).where(
+                        _events.c.device_id == device.id, _events.c.start >= part.start, _events.c.start < part.end
+                    )
+                )
+                conn.execute(
+                    delete(_unlocks).where(
+                        _unlocks.c.device_id == device.id, _unlocks.c.at >= part.start, _unlocks.c.at < part.end
+                    )
+                )
+                self._insert_events(conn, device, part.events, keep_titles=True)
+                self._insert_unlocks(conn, device, part.unlocks)
+            self._drop_orphans(conn)
+
+        self._write(work)
+        self._lookups = None
+
+    def month_fingerprint(self, device_ids: Sequence[int], start: int, end: int) -> str:
+        """A cheap summary of these devices' events and unlocks in [start, end): it changes when they do."""
+
+        def work(conn: Connection) -> str:
+            events = conn.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(_events.c.start), 0),
+                    func.coalesce(func.sum(_events.c.duration * (_events.c.window_id + 1)), 0),
+                ).where(_events.c.device_id.in_(device_ids), _events.c.start >= start, _events.c.start < end)
+            ).one()
+            unlocks = conn.execute(
+                select(func.count(), func.coalesce(func.sum(_unlocks.c.at), 0)).where(
+                    _unlocks.c.device_id.in_(device_ids), _unlocks.c.at >= start, _unlocks.c.at < end
+                )
+            ).one()
+            return f"{events[0]}:{events[1]}:{events[2]}:{unlocks[0]}:{unlocks[1]}"
+
+        result: str = self._read(work)
+        return result
 
     # -- devices --------------------------------------------------------------------------------------------------
 
