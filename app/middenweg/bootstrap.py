@@ -10,7 +10,7 @@ import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -19,10 +19,14 @@ from middenweg.clock import Clock, SystemClock
 from middenweg.config import Settings, load_settings_with_warnings
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind
+from middenweg.i18n import _
+from middenweg.instance import AlreadyRunningError, InstanceLock
 from middenweg.notifications import LogNotifier, Notifier, NotifierChain, PlyerNotifier
 from middenweg.paths import Paths
 from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions, TitlePolicy
 from middenweg.rules import RuleProblem, RuleSet, load_rules
+from middenweg.storage.engine import data_folder_error, move_aside
+from middenweg.storage.errors import DamagedDatabaseError
 from middenweg.storage.records import DeviceRecord, DeviceSpec
 from middenweg.storage.store import Categorise, Store
 from middenweg.timezone import resolve_time_zone, zone_name
@@ -44,6 +48,11 @@ class Context:
     environ: Mapping[str, str]
     _store: Store | None = field(default=None, repr=False)
     _rules: tuple[RuleSet, list[RuleProblem]] | None = field(default=None, repr=False)
+    #: True once this process holds the tracker lock (the tracker, the tray app): no other Middenweg uses the files.
+    holds_tracker_lock: bool = False
+    #: Sentences the user must see (a damaged database kept aside); ``on_notice`` shows each as it comes.
+    notices: list[str] = field(default_factory=list)
+    on_notice: Callable[[str], None] | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, environ: Mapping[str, str] | None = None, clock: Clock | None = None) -> Context:
@@ -82,10 +91,23 @@ class Context:
             self._sync_rules(self._store)
 
     def store(self) -> Store:
-        """The database, opened (and migrated) on first use; history follows the current rules."""
+        """The database, opened (and migrated) on first use; history follows the current rules.
+
+        With ``database-url`` set, the shared PostgreSQL database: the local file is then never opened, so nothing a
+        server does (or fails to do) can touch it.
+        """
         if self._store is None:
-            self.paths.ensure()
-            store = Store.open(self.paths.database_file)
+            try:
+                self.paths.ensure()
+            except OSError as exc:
+                raise data_folder_error(self.paths.data_dir, exc) from exc
+            if self.settings.database_url is not None:
+                store = Store.open_url(self.settings.database_url)
+            else:
+                try:
+                    store = Store.open(self.paths.database_file)
+                except DamagedDatabaseError as damage:
+                    store = self._start_over(damage)
             try:
                 self._sync_rules(store)
             except BaseException:
@@ -93,6 +115,52 @@ class Context:
                 raise
             self._store = store
         return self._store
+
+    def _start_over(self, damage: DamagedDatabaseError) -> Store:
+        """The rule for a damaged database (#9): keep it beside the new one under a timestamped name, never delete or
+        overwrite it, start a new database, and tell the user where the old one is."""
+        path = self.paths.database_file
+        guard = None
+        if not self.holds_tracker_lock:  # never pull the file from under a running tracker
+            guard = InstanceLock(self.paths.data_dir / "tracker.lock", "middenweg (keeping a damaged database)")
+            try:
+                guard.acquire()
+            except (AlreadyRunningError, OSError):
+                raise DamagedDatabaseError(
+                    _(
+                        "The database {path} is damaged, and Middenweg is running in this data folder, so the file "
+                        "was left as it is. Quit Middenweg and start it again to keep the damaged file aside and "
+                        "begin a new database."
+                    ).format(path=path)
+                ) from damage
+        try:
+            stamp = datetime.fromtimestamp(self.clock.time(), self.tz).strftime("%Y%m%d-%H%M%S")
+            try:
+                kept = move_aside(path, stamp)
+            except OSError as exc:
+                raise DamagedDatabaseError(
+                    _(
+                        "The database {path} is damaged and could not be moved aside ({problem}); it has not been "
+                        "changed. Move it elsewhere yourself to start a new database."
+                    ).format(path=path, problem=exc.strerror or exc)
+                ) from damage
+            store = Store.open(path)
+        finally:
+            if guard is not None:
+                guard.release()
+        self.notice(
+            _(
+                "The database {path} was damaged, so Middenweg started a new one. The damaged file is kept as "
+                "{kept}; nothing in it was deleted."
+            ).format(path=path, kept=kept)
+        )
+        return store
+
+    def notice(self, text: str) -> None:
+        """Something the user must be told (kept in ``notices`` for windows that open later)."""
+        self.notices.append(text)
+        if self.on_notice is not None:
+            self.on_notice(text)
 
     def _sync_rules(self, store: Store) -> None:
         ruleset, _problems = self.rules()

@@ -7,6 +7,7 @@ on stderr and a non-zero exit, never a traceback; unexpected errors are written 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from middenweg import __version__, i18n
+from middenweg.cli_text import day_in_range, file_to_write
 from middenweg.config import CONFIG_KEYS, SettingsError, get_value, list_values, load_settings, set_value
 from middenweg.domain.weeks import IsoWeek, WeekFormatError
 from middenweg.i18n import _, ngettext
@@ -30,6 +32,8 @@ from middenweg.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from middenweg.bootstrap import Context
+    from middenweg.sync_folder import SyncResult
+    from middenweg.tracking.sampler import TickResult
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NO_PROBE = 0, 1, 2, 3
 
@@ -46,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return day_in_range(date.fromisoformat(text), text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20").format(text=text)
@@ -55,7 +59,9 @@ def _iso_date(text: str) -> date:
 
 def _iso_week(text: str) -> IsoWeek:
     try:
-        return IsoWeek.parse(text)
+        week = IsoWeek.parse(text)
+        day_in_range(week.monday, text)
+        return week
     except WeekFormatError:
         raise argparse.ArgumentTypeError(
             _("{text!r} is not an ISO week; write it as YYYY-Www, e.g. 2026-W44").format(text=text)
@@ -110,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=("csv", "json"), default="csv", help=_("file format (default: csv)"))
     exp.add_argument("--from", dest="first", type=_iso_date, metavar=_("DATE"), help=_("first local day"))
     exp.add_argument("--to", dest="last", type=_iso_date, metavar=_("DATE"), help=_("last local day"))
-    exp.add_argument("--output", type=Path, metavar=_("FILE"), help=_("write here instead of standard output"))
+    exp.add_argument("--output", type=file_to_write, metavar=_("FILE"), help=_("write here instead of standard output"))
 
     forget = sub.add_parser("forget", help=_("delete history"))
     which = forget.add_mutually_exclusive_group(required=True)
@@ -130,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("seconds without input before you count as away"),
     )
     track.add_argument("--flush-interval", type=_seconds_arg, default=10.0, help=argparse.SUPPRESS)
+
+    sync_cmd = sub.add_parser("sync", help=_("share this computer's time through the sync folder and read the others'"))
+    sync_cmd.add_argument("--json", action="store_true", help=_("print JSON"))
 
     probe = sub.add_parser("probe", help=_("show once what Middenweg sees now"))
     probe.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -177,6 +186,7 @@ def _context() -> Context:
     ctx = Context.create()
     for warning in ctx.settings_warnings:
         _warn(warning)
+    ctx.on_notice = _warn  # e.g. a damaged database kept aside: said on stderr the moment it happens
     return ctx
 
 
@@ -195,6 +205,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         store = ctx.store()
         _rule_warnings(ctx)
+        _sync(ctx)
         tz = ctx.tz
         now = ctx.clock.time()
         this_week = current_week(now, tz)
@@ -209,6 +220,52 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(render_report(report, current=week == this_week))
+    return EXIT_OK
+
+
+def _sync(ctx: Context) -> SyncResult | None:
+    """Share and read through the sync folder when one is set; its problems go to stderr (they never stop a
+    report: what was read before stays)."""
+    folder = ctx.settings.sync_folder
+    if folder is None:
+        return None
+    from middenweg.sync_folder import sync
+
+    result = sync(ctx.store(), folder, home=ctx.local_device(), tz=ctx.tz, now=int(ctx.clock.time()))
+    for problem in result.problems:
+        print(_("middenweg: {message}").format(message=problem), file=sys.stderr)
+    return result
+
+
+def _sync_while_tracking(ctx: Context) -> None:
+    """A tracker's periodic sync: a problem with the folder or the database is told, and tracking goes on."""
+    try:
+        _sync(ctx)
+    except Exception as error:  # a storage or folder problem must not stop tracking
+        print(_("middenweg: {message}").format(message=error), file=sys.stderr)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    ctx = _context()
+    try:
+        if ctx.settings.sync_folder is None:
+            raise UserError(
+                _("No sync folder is set. Choose one that your sync tool shares: middenweg config set sync-folder DIR")
+            )
+        result = _sync(ctx)
+        assert result is not None
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps({"written": result.written, "read": result.read, "problems": result.problems}, indent=2))
+    else:
+        print(
+            ngettext(
+                "Shared {count} file of this computer.", "Shared {count} files of this computer.", len(result.written)
+            ).format(count=len(result.written))
+        )
+        for month in result.read:
+            print(_("Read {what}.").format(what=month))
     return EXIT_OK
 
 
@@ -375,8 +432,14 @@ def cmd_track(args: argparse.Namespace) -> int:
 
     ctx = _context()
     lock = InstanceLock(ctx.paths.data_dir / "tracker.lock", "middenweg track --headless")
-    ctx.paths.ensure()
-    lock.acquire()
+    try:
+        ctx.paths.ensure()
+        lock.acquire()
+    except OSError as exc:  # a read-only or unwritable data folder
+        from middenweg.storage.engine import data_folder_error
+
+        raise data_folder_error(ctx.paths.data_dir, exc) from exc
+    ctx.holds_tracker_lock = True
     try:
         probes, attempts = select_probes()
         if probes is None:
@@ -409,15 +472,32 @@ def cmd_track(args: argparse.Namespace) -> int:
             flush=True,
         )
         from middenweg.scheduler import TickPacer
+        from middenweg.sync_folder import SYNC_EVERY
 
         pacer = TickPacer(ctx.scheduler(ctx.notifier()), ctx.clock)  # evening reminders and nudges, headless too
+        next_sync = ctx.clock.time() + SYNC_EVERY
+
+        def on_tick(result: TickResult) -> None:
+            nonlocal next_sync
+            pacer.on_tick(result)
+            if ctx.clock.time() >= next_sync:
+                next_sync = ctx.clock.time() + SYNC_EVERY
+                _sync_while_tracking(ctx)
+
         try:
-            loop.run(on_tick=pacer.on_tick)
+            loop.run(on_tick=on_tick)
         finally:
             probes.close()
+            _sync_while_tracking(ctx)  # the last minutes, shared before the computer goes off
     finally:
         ctx.close()
         lock.release()
+    if not loop.saved:
+        print(
+            _("middenweg: the last minutes of tracking could not be stored (see the message above)."),
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -553,14 +633,31 @@ def cmd_app(args: argparse.Namespace) -> int:
     lean_long_running_process()
     if _handed_over("dashboard"):
         return EXIT_OK
-    return _run_gui(_context())
+    ctx = _gui_context()
+    return EXIT_ERROR if ctx is None else _run_gui(ctx)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     lean_long_running_process()
     if _handed_over("dashboard" + (f" {args.week}" if args.week else "")):
         return EXIT_OK
-    return _run_gui(_context(), dashboard_week=args.week, open_dashboard=True)
+    ctx = _gui_context()
+    return EXIT_ERROR if ctx is None else _run_gui(ctx, dashboard_week=args.week, open_dashboard=True)
+
+
+def _gui_context() -> Context | None:
+    """The context for the tray app, or None once a settings file it cannot read was shown in a window: started
+    at login or from the menu there is no terminal to read stderr in (#9)."""
+    try:
+        return _context()
+    except SettingsError as exc:
+        from middenweg.gui.app import NoDisplayError, show_startup_problem
+
+        try:
+            show_startup_problem(str(exc))
+        except NoDisplayError:
+            raise exc from None
+        return None
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
@@ -636,6 +733,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rules": cmd_rules,
     "track": cmd_track,
     "probe": cmd_probe,
+    "sync": cmd_sync,
     "pause": cmd_pause,
     "resume": cmd_resume,
     "app": cmd_app,
@@ -672,7 +770,16 @@ def _log_crash() -> Path | None:
         return None
 
 
+def _printable_streams() -> None:
+    """Let stdout show what cannot be encoded (a file name or argument in bytes that are not UTF-8 arrives as lone
+    surrogates) as a backslash escape instead of failing, as Python's stderr already does."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdout, "errors", None) == "strict":
+        reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_streams()
     _activate_language()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -691,6 +798,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # last resort: never show a traceback to a person
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            # A full disk or a read-only folder (#9) is the machine's state, not a bug: say what to do.
+            message = (
+                _("{path} could not be written ({problem}).").format(path=exc.filename, problem=exc.strerror)
+                if exc.filename
+                else _("A file could not be written ({problem}).").format(problem=exc.strerror or exc)
+            )
+            advice = _("Free some space or make the folder writable, then try again.")
+            print(_("middenweg: {message}").format(message=f"{message} {advice}"), file=sys.stderr)
+            return EXIT_ERROR
         log = _log_crash()
         where = _(" Details were written to {log}.").format(log=log) if log else ""
         print(

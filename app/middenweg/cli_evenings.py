@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from middenweg.cli_text import WEEKDAYS
+from middenweg.cli_text import WEEKDAYS, day_in_range, file_to_write
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind, Occurrence
 from middenweg.i18n import _
 from middenweg.private_files import write_private
@@ -54,11 +54,35 @@ def _clock(text: str) -> time:
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return day_in_range(date.fromisoformat(text), text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-05").format(text=text)
         ) from None
+
+
+def _evening_id(text: str) -> int:
+    """An evening's number as `evenings list` shows it: any whole number SQLite can hold (64 bits)."""
+    try:
+        number = int(text)
+    except ValueError:  # not a number, or more digits than Python converts
+        number = 1 << 63
+    if not -(1 << 63) <= number < 1 << 63:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not the number of an evening; `middenweg evenings list` shows them").format(text=text)
+        )
+    return number
+
+
+def _text(text: str) -> str:
+    """Text to keep: bytes that are not UTF-8 (lone surrogates in ``sys.argv``) cannot be stored or shown."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not UTF-8 text; type it again in a terminal that uses UTF-8").format(text=text)
+        ) from None
+    return text
 
 
 def _reminders(text: str) -> tuple[int, ...]:
@@ -88,8 +112,8 @@ def add_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     add.add_argument("--every", type=int, default=1, metavar=_("N"), help=_("every N weeks (default 1)"))
     add.add_argument("--starting", type=_day, metavar=_("DATE"), help=_("first week of the series (default: today)"))
     add.add_argument("--kind", choices=[k.value for k in EveningKind], default=EveningKind.PHONE_FREE.value)
-    add.add_argument("--title", default="", help=_("a name, e.g. Board games with friends"))
-    add.add_argument("--friends", default="", help=_("names, separated by commas"))
+    add.add_argument("--title", type=_text, default="", help=_("a name, e.g. Board games with friends"))
+    add.add_argument("--friends", type=_text, default="", help=_("names, separated by commas"))
     add.add_argument("--remind", type=_reminders, default=(30, 0), metavar=_("TIMES"),
                      help=_("reminders before the start, e.g. 1d,30m,0m (default 30m,0m)"))  # fmt: skip
     add.add_argument("--no-end-note", action="store_true", help=_("no note when the evening ends"))
@@ -97,22 +121,22 @@ def add_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     lst = actions.add_parser("list", help=_("show your evenings and when the next ones are"))
     lst.add_argument("--json", action="store_true", help=_("print JSON"))
     skip = actions.add_parser("skip", help=_("skip one evening of a series"))
-    skip.add_argument("id", type=int, metavar=_("ID"))
+    skip.add_argument("id", type=_evening_id, metavar=_("ID"))
     skip.add_argument("--date", type=_day, required=True, metavar=_("DATE"))
     move = actions.add_parser("move", help=_("move one evening of a series to another day or time"))
-    move.add_argument("id", type=int, metavar=_("ID"))
+    move.add_argument("id", type=_evening_id, metavar=_("ID"))
     move.add_argument("--date", type=_day, required=True, metavar=_("DATE"))
     move.add_argument("--to-date", type=_day, required=True, metavar=_("DATE"))
     move.add_argument("--from", dest="start", type=_clock, metavar=_("HH:MM"))
     move.add_argument("--to", dest="end", type=_clock, metavar=_("HH:MM"))
     remove = actions.add_parser("remove", help=_("stop an evening (its check-ins are kept)"))
-    remove.add_argument("id", type=int, metavar=_("ID"))
+    remove.add_argument("id", type=_evening_id, metavar=_("ID"))
     checkin = actions.add_parser("checkin", help=_("say how an evening went: kept, partly or not"))
-    checkin.add_argument("id", type=int, nargs="?", metavar=_("ID"))
+    checkin.add_argument("id", type=_evening_id, nargs="?", metavar=_("ID"))
     checkin.add_argument("--date", type=_day, metavar=_("DATE"))
     checkin.add_argument("result", choices=("kept", "partly", "not"))
     export = actions.add_parser("export", help=_("write your evenings as a calendar file"))
-    export.add_argument("--ics", type=Path, required=True, metavar=_("FILE"))
+    export.add_argument("--ics", type=file_to_write, required=True, metavar=_("FILE"))
 
 
 def _schedule(evening: Evening) -> str:

@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from middenweg.cli_text import day_in_range
 from middenweg.i18n import _
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ class PhoneInputError(Exception):
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        return day_in_range(date.fromisoformat(text.strip()), text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-05").format(text=text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 from datetime import date
+from pathlib import Path
 
 from middenweg.domain.categories import CATEGORY_ORDER, Category
 from middenweg.i18n import N_, _
@@ -23,6 +25,31 @@ CATEGORY_NAMES = {
     Category.MESSAGING: N_("Messaging"),
     Category.OTHER: N_("Other"),
 }
+
+
+#: The days the command line takes: Middenweg keeps time from 1970 on, and a day at the very end of the calendar
+#: (the year 9999) has no next day or week to count to.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+
+
+def day_in_range(day: date, text: str) -> date:
+    """``day`` (typed as ``text``) for an argparse type, or an ArgumentTypeError when it is out of range."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is too far away; give a day in the years 1970 to 9998").format(text=text)
+        )
+    return day
+
+
+def file_to_write(text: str) -> Path:
+    """An argparse type for a file the command writes: a path that ends in a file name."""
+    path = Path(text)
+    if path.name in ("", ".", ".."):
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a file name; give the file to write, e.g. week.csv").format(text=text)
+        )
+    return path
 
 
 def short_date(day: date) -> str:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import socket
+import sys
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from middenweg.database_url import DatabaseUrlError, masked, normalise
 from middenweg.domain.age import AgeGroup
 from middenweg.i18n import LANGUAGES, N_, _
 from middenweg.timezone import SYSTEM, zone_or_none
@@ -82,6 +84,8 @@ class Settings:
     quiet_hours: tuple[time, time] | None = None  # nudges wait until the end; None = no quiet hours
     weekly_summary: tuple[int, time] | None = (0, time(9, 0))  # weekday (0 = Monday) and local time; None = off
     phone_reminder: time | None = None  # a daily reminder to enter the phone's screen time; None = off
+    sync_folder: Path | None = None  # a folder shared with other computers (Syncthing, Nextcloud...); None = off
+    database_url: str | None = None  # a shared PostgreSQL database (postgresql+psycopg://...); None = the local file
 
     @classmethod
     def defaults(cls) -> Settings:
@@ -108,7 +112,10 @@ def _show_toml(value: object) -> str:
     if isinstance(value, str):
         return _quoted(value)
     if isinstance(value, int | float):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # a hexadecimal number too long for Python to write in decimal (int_max_str_digits)
+            return _("a number with more than {digits} digits").format(digits=sys.get_int_max_str_digits())
     if isinstance(value, dict):
         return _("a table")
     if isinstance(value, list):
@@ -157,6 +164,10 @@ class _Key:
 
     def show(self, settings: Settings) -> str:
         return str(getattr(settings, self.name))
+
+    def redact(self, value: object) -> object:
+        """``value`` as messages may show it (a password masked); most keys hold nothing secret."""
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +372,84 @@ class _DeviceNameKey(_Key):
 
     def fields(self, value: TomlValue | None) -> dict[str, Any]:
         return {self.name: _host_name() if value is None else value}
+
+
+@dataclass(frozen=True, slots=True)
+class _SyncFolderKey(_Key):
+    """A folder another program keeps in step between computers, or "off"; a path starting with ~ is the home's."""
+
+    def allowed(self, cli: bool) -> str:
+        return _('a folder (an absolute path, or one starting with ~), or "off"')
+
+    def check(self, value: object) -> TomlValue:
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise _InvalidValueError
+        text = value.strip()
+        if text == _OFF:
+            return text
+        if not Path(text).expanduser().is_absolute():
+            raise _InvalidValueError(_("Give the whole path, e.g. ~/Sync/middenweg."))
+        return text
+
+    def default(self) -> TomlValue | None:
+        return None
+
+    def template_line(self) -> str:
+        return "# " + _dumps({self.name: "~/Sync/middenweg"}).rstrip("\n")
+
+    def fields(self, value: TomlValue | None) -> dict[str, Any]:
+        off = value is None or value == _OFF
+        return {self.name: None if off else Path(str(value)).expanduser()}
+
+    def show(self, settings: Settings) -> str:
+        folder = settings.sync_folder
+        return _OFF if folder is None else str(folder)
+
+
+_LOCAL = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class _DatabaseUrlKey(_Key):
+    """ "local" (the SQLite file in the data folder) or a shared PostgreSQL database's URL, which may hold a
+    password: it is shown masked everywhere (``show``, ``redact``), and kept only in this 0600 file."""
+
+    def allowed(self, cli: bool) -> str:
+        return _(
+            '"local" (the database file on this computer), or the URL of a PostgreSQL database such as '
+            '"postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"'
+        )
+
+    def check(self, value: object) -> TomlValue:
+        if not isinstance(value, str):
+            raise _InvalidValueError
+        text = value.strip()
+        if text.lower() == _LOCAL:
+            return _LOCAL
+        try:
+            normalise(text)
+        except DatabaseUrlError as error:
+            raise _InvalidValueError(str(error)) from None
+        return text
+
+    def default(self) -> TomlValue | None:
+        return None
+
+    def template_line(self) -> str:
+        return "# " + _dumps({self.name: "postgresql+psycopg://middenweg:PASSWORD@db.example.org/middenweg"}).rstrip(
+            "\n"
+        )
+
+    def fields(self, value: TomlValue | None) -> dict[str, Any]:
+        local = value is None or value == _LOCAL
+        return {self.name: None if local else normalise(str(value))}
+
+    def show(self, settings: Settings) -> str:
+        url = settings.database_url
+        return _LOCAL if url is None else masked(url)
+
+    def redact(self, value: object) -> object:
+        return masked(value) if isinstance(value, str) else value
 
 
 _OFF = "off"
@@ -573,6 +662,26 @@ _KEYS: tuple[_Key, ...] = (
             'screen-time numbers (only on a day without an entry yet), or "off".'
         ),
     ),
+    _SyncFolderKey(
+        name="sync_folder",
+        help=N_('A folder that Syncthing, Nextcloud or Dropbox shares with your other computers, or "off".'),
+        doc=(
+            "A folder that a sync tool (Syncthing, Nextcloud, Dropbox) keeps in step between\n"
+            "your computers. Each computer writes its own time there and reads the others', so\n"
+            'every report shows your whole week. "off" (or no line) shares nothing.'
+        ),
+    ),
+    _DatabaseUrlKey(
+        name="database_url",
+        help=N_('Where history is kept: "local" (this computer) or a shared PostgreSQL database\'s URL.'),
+        doc=(
+            'Where history is kept: "local" (or no line) is the database file on this\n'
+            "computer. To share one history between your computers, the URL of a PostgreSQL\n"
+            "database they all reach, e.g.\n"
+            '"postgresql+psycopg://middenweg:PASSWORD@db.example.org/middenweg". Nothing\n'
+            "leaves this computer unless you set one; this file is readable by you alone."
+        ),
+    ),
 )
 _BY_NAME: dict[str, _Key] = {key.name: key for key in _KEYS}
 
@@ -664,6 +773,25 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
             advice = _("Look for a quote or bracket that is opened but never closed; the file has not been changed.")
             raise SettingsError(f"{problem}. {advice}", file=path) from error
         raise SettingsError(f"{problem}. {_(_FIX_LINE)}", file=path, line=int(match[1])) from error
+    except ValueError:
+        # Python converts integers of at most sys.get_int_max_str_digits() digits; TOML itself sets no limit.
+        digits = sys.get_int_max_str_digits()
+        found = re.search(rf"(?:[0-9A-Fa-f]_?){{{digits + 1},}}", text) if digits else None
+        raise SettingsError(
+            _("A number has more than {digits} digits; no setting takes such a number. {fix}").format(
+                digits=digits, fix=_(_FIX_LINE)
+            ),
+            file=path,
+            line=text.count("\n", 0, found.start()) + 1 if found is not None else None,
+        ) from None
+    except RecursionError:
+        raise SettingsError(
+            _(
+                "Lists or tables are nested far too deeply; no setting is written so. Remove them; the file has not "
+                "been changed."
+            ),
+            file=path,
+        ) from None
 
 
 def _check_schema(data: dict[str, Any], text: str, path: Path) -> None:
@@ -685,7 +813,7 @@ def _check_schema(data: dict[str, Any], text: str, path: Path) -> None:
                 "This file was made by a newer Middenweg (schema version {found}; this version reads "
                 "version {known}). Update Middenweg, or move the file away to start with the defaults; the "
                 "file has not been changed."
-            ).format(found=version, known=SCHEMA_VERSION),
+            ).format(found=_show_toml(version), known=SCHEMA_VERSION),
             file=path,
             line=line,
         )
@@ -713,7 +841,7 @@ def _settings_from_text(text: str, path: Path) -> tuple[Settings, list[str]]:
             values[name] = key.check(value)
         except _InvalidValueError as invalid:
             problem = _("{name} = {value} is not allowed; {name} must be {allowed}.").format(
-                name=name, value=_show_toml(value), allowed=key.allowed(cli=False)
+                name=name, value=_show_toml(key.redact(value)), allowed=key.allowed(cli=False)
             )
             hint = f" {invalid.hint}" if invalid.hint else ""
             raise SettingsError(f"{problem}{hint} {_(_FIX_LINE)}", file=path, line=line) from None
@@ -883,7 +1011,7 @@ def _edited(text: str, name: str, value: TomlValue, path: Path) -> str:
         _(
             "Middenweg could not change {name} in this file without disturbing the rest. Edit it by hand: "
             "{line}. The file has not been changed."
-        ).format(name=name, line=_dumps({name: value}).rstrip("\n")),
+        ).format(name=name, line=_dumps({name: _BY_NAME[name].redact(value)}).rstrip("\n")),
         file=path,
         line=_line_of(text, name),
     )
@@ -905,7 +1033,7 @@ def set_value(path: Path, key: str, value: str) -> Settings:
         hint = f" {invalid.hint}" if invalid.hint else ""
         raise SettingsError(
             _("{key} cannot be {value}: it must be {allowed}.").format(
-                key=setting.cli, value=_quoted(value), allowed=setting.allowed(cli=True)
+                key=setting.cli, value=_quoted(str(setting.redact(value))), allowed=setting.allowed(cli=True)
             )
             + hint
             + " "
@@ -923,5 +1051,14 @@ def set_value(path: Path, key: str, value: str) -> Settings:
         # fixed, so only the result is judged). Report it with its line in the file as it is now.
         _settings_from_text(text, path)
         raise
-    _write_atomically(target, new_text, overwrite=True)
+    try:
+        _write_atomically(target, new_text, overwrite=True)
+    except OSError as error:  # a full disk or a read-only folder (#9): the old file is still whole
+        raise SettingsError(
+            _(
+                "The change could not be saved ({reason}). Free some space or make the folder writable; the file "
+                "has not been changed."
+            ).format(reason=error.strerror or error),
+            file=path,
+        ) from error
     return settings

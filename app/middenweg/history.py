@@ -36,7 +36,7 @@ from middenweg.reference.compare import compare
 from middenweg.reports.weekly import WeeklyReport, build_weekly_report, device_week
 from middenweg.rules import Classification, RuleSet
 from middenweg.storage.evening_store import EveningStore
-from middenweg.storage.records import DeviceSpec, ImportBatch, ImportOutcome
+from middenweg.storage.records import DeviceRecord, DeviceSpec, ImportBatch, ImportOutcome
 from middenweg.storage.store import Store
 
 Progress = Callable[[int, int], None]
@@ -63,10 +63,17 @@ def weekly_report(
     known = {device.id: device for device in store.devices()}
     devices = [
         device_week(known[i].uid, known[i].name, known[i].kind, week, usage.devices.get(i, ()), usage.unlocks.get(i))
-        for i in sorted(usage.devices.keys() | usage.unlocks.keys())
+        for i in sorted(usage.devices.keys() | usage.unlocks.keys(), key=lambda i: _device_order(known.get(i)))
         if i in known
     ]
     return build_weekly_report(week, tz.key, usage.days, usage.previous_totals, compare(age_group), devices)
+
+
+def _device_order(device: DeviceRecord | None) -> tuple[bool, str, str]:
+    """Computers first, then by name: the same order in every home that shares the devices (ids differ there)."""
+    if device is None:
+        return (True, "", "")
+    return (device.kind is not DeviceKind.COMPUTER, device.name.casefold(), device.uid)
 
 
 def classify_all(

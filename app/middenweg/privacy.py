@@ -17,7 +17,7 @@ from middenweg.domain.categories import Category
 #: Longer titles are cut: nobody reads past this, and a 1 MB title must not reach the database.
 MAX_TITLE = 1000
 MAX_APP = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 

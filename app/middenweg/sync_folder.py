@@ -28,6 +28,8 @@ from middenweg.private_files import write_private
 from middenweg.storage.records import DeviceRecord, SyncedPart
 from middenweg.storage.store import Store
 
+#: Seconds between two syncs of a running tracker or tray app (a report syncs each time it is asked for).
+SYNC_EVERY = 300.0
 #: Meta keys: which home a device came from, what was published, what was read.
 _ORIGIN = "sync:origin:"
 _PUBLISHED = "sync:published:"

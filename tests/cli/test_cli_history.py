@@ -190,13 +190,15 @@ def test_a_broken_settings_file_is_named_and_never_overwritten(cli: CliRunner) -
     assert digest(settings) == before
 
 
-def test_a_foreign_database_is_refused_and_kept(cli: CliRunner) -> None:
+def test_a_file_that_is_not_a_database_is_kept_aside_and_a_new_one_started(cli: CliRunner) -> None:
     db = cli.home / "data" / "middenweg.sqlite3"
     db.parent.mkdir(parents=True)
     db.write_bytes(b"not a database at all" * 50)
     before = digest(db)
-    failed(cli("report"), str(db), "not a Middenweg database")
-    assert digest(db) == before
+    result = cli("report")  # the rule for a damaged database (issue 9): kept whole under a new name, never deleted
+    assert result.code == 0, result.err
+    [kept] = db.parent.glob("middenweg.sqlite3.damaged-*")
+    assert digest(kept) == before and str(kept) in result.err
 
 
 def test_a_bad_rule_is_reported_with_its_line_and_the_rest_keep_working(cli: CliRunner, tmp_path: Path) -> None:

@@ -134,3 +134,19 @@ def test_probe_shows_what_it_sees(cli: CliRunner, desktop: Desktop, windows: dic
     assert data["window"]["app"] == "firefox" and data["window"]["title"] == SOCIAL[0]
     assert (data["category"], data["label"]) == ("social", "Facebook")
     assert data["window"]["pid"] is not None and data["idle_seconds"] is not None
+
+
+def test_a_tracker_shares_its_time_through_the_sync_folder_when_it_stops(
+    cli: CliRunner, desktop: Desktop, windows: dict[str, object], tmp_path: Path
+) -> None:
+    folder = tmp_path / "Sync"
+    assert cli("config", "set", "sync-folder", str(folder)).code == 0
+    desktop.activate(windows["messenger"])  # type: ignore[arg-type]
+    tracker = Tracker(cli, desktop)
+    spent = stay(desktop, 3)
+    assert tracker.stop() == 0
+    other = CliRunner(tmp_path / "other-computer")
+    assert other("config", "set", "sync-folder", str(folder)).code == 0
+    week = json.loads(other("report", "--json").out)
+    shared = [d for d in week["devices"] if d["totals"]["messaging"]]
+    assert len(shared) == 1 and abs(shared[0]["totals"]["messaging"] - spent) <= 2

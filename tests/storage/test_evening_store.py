@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, time
-from pathlib import Path
 
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind
 from middenweg.storage.evening_store import EveningStore
 from middenweg.storage.store import Store
+from postgres import Database
 
 THURSDAYS = Evening(
     0, "Board games with Sanne and Joris", EveningKind.PHONE_FREE, time(19), time(0, 30), date(2026, 11, 26),
@@ -17,9 +17,8 @@ THURSDAYS = Evening(
 )  # fmt: skip
 
 
-def test_an_evening_and_its_changes_survive_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "m.sqlite3"
-    store = Store.open(path)
+def test_an_evening_and_its_changes_survive_a_restart(database: Database) -> None:
+    store = database.open()
     evenings = EveningStore(store)
     added = evenings.add(THURSDAYS, now=1000)
     evenings.set_change(EveningChange(added.id, date(2026, 12, 10)))
@@ -27,7 +26,7 @@ def test_an_evening_and_its_changes_survive_a_restart(tmp_path: Path) -> None:
     evenings.check_in(added.id, date(2026, 11, 26), "partly", 420, now=2000)
     store.close()
 
-    again = EveningStore(Store.open(path))
+    again = EveningStore(database.open())
     [stored] = again.all()
     assert stored == dataclasses.replace(THURSDAYS, id=added.id)
     assert (stored.start, stored.end, stored.weekdays, stored.every) == (time(19), time(0, 30), (3, 5), 2)
@@ -50,9 +49,8 @@ def test_removing_an_evening_keeps_its_check_ins(store: Store) -> None:
     assert evenings.checkins() == {(added.id, date(2026, 11, 26)): "kept"}
 
 
-def test_changing_an_evening_keeps_its_id_and_only_the_changes_asked_for(tmp_path: Path) -> None:
-    path = tmp_path / "m.sqlite3"
-    store = Store.open(path)
+def test_changing_an_evening_keeps_its_id_and_only_the_changes_asked_for(database: Database) -> None:
+    store = database.open()
     evenings = EveningStore(store)
     added = evenings.add(THURSDAYS, now=1000)
     other = evenings.add(dataclasses.replace(THURSDAYS, title="Other"), now=1000)
@@ -65,7 +63,7 @@ def test_changing_an_evening_keeps_its_id_and_only_the_changes_asked_for(tmp_pat
     assert evenings.update(changed, keep_changes=lambda change: change.date.weekday() == 3)
     store.close()
 
-    again = EveningStore(Store.open(path))
+    again = EveningStore(database.open())
     assert again.get(added.id) == changed and again.get(other.id) == other
     assert sorted(again.changes(), key=lambda c: (c.evening_id, c.date)) == [
         EveningChange(added.id, date(2026, 12, 10)),  # a Thursday: kept

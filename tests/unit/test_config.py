@@ -191,6 +191,8 @@ def test_config_keys_are_the_documented_ones_in_kebab_case() -> None:
         "quiet-hours",
         "weekly-summary",
         "phone-reminder",
+        "sync-folder",
+        "database-url",
     )
 
 

@@ -23,7 +23,7 @@ from middenweg import i18n
 from middenweg.bootstrap import Context
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
 from middenweg.gui.driver import TrackingDriver
-from middenweg.gui.handover import ask_running_instance, server_name
+from middenweg.gui.handover import ask_running_instance, same_user, server_name
 from middenweg.gui.scheduler_driver import SchedulerDriver
 from middenweg.gui.tray import Tray, evening_line, icon
 from middenweg.gui.tray_notifier import TrayNotifier
@@ -445,6 +445,9 @@ class TrayApplication:
         if not self.server.hasPendingConnections():
             return
         socket = self.server.nextPendingConnection()
+        if not same_user(socket):  # besides the socket's mode: not even root's processes may hand over (#9)
+            socket.abort()
+            return
         socket.waitForReadyRead(1000)
         words = bytes(socket.readAll().data()).decode("utf-8", "replace").split()
         socket.write(b"ok\n")
@@ -467,17 +470,51 @@ class TrayApplication:
         if self.driver is not None:
             self.driver.start()
         self.reminders.start()
+        notices = list(self.ctx.notices)  # e.g. a damaged database kept aside (#9): shown, not left to stderr
+        open_dashboard = open_dashboard or bool(notices)
         if self.probes is None or (self.driver is not None and self.driver.state is TrackState.UNSUPPORTED):
             reason = (
                 self.driver.last.status.reason if self.driver and self.driver.last and self.driver.last.status else ""
             )
-            self.dashboard.set_notice(reason or _("Middenweg cannot see the active window here."))
+            notices.append(reason or _("Middenweg cannot see the active window here."))
+        if notices:
+            self.dashboard.set_notice("\n".join(notices))
         if open_dashboard or dashboard_week is not None:
             self.show_dashboard(dashboard_week)
         if not self.ctx.settings.age_group_asked:
             self.show_welcome()
         self._wait_for_tray(time.monotonic() + TRAY_WAIT_SECONDS)
         QTimer.singleShot(3000, release_startup_memory)
+        if self.ctx.settings.sync_folder is not None:
+            from middenweg.sync_folder import SYNC_EVERY
+
+            self._sync_timer = QTimer()
+            self._sync_timer.timeout.connect(self.sync_folder)
+            self._sync_timer.start(int(SYNC_EVERY * 1000))
+            QTimer.singleShot(5000, self.sync_folder)
+
+    def sync_folder(self) -> None:
+        """Share this computer's time and read the others' through the sync folder (every few minutes, and at
+        the end); problems show on the dashboard's notice line, read data stays as it was."""
+        folder = self.ctx.settings.sync_folder
+        if folder is None or self._stopped:
+            return
+        from middenweg.sync_folder import sync
+
+        if self.driver is not None:
+            self.driver.sampler.flush()  # the last seconds go along
+        try:
+            result = sync(self.store, folder, home=self.device, tz=self.ctx.tz, now=int(self.ctx.clock.time()))
+        except Exception as error:  # a folder or database problem must not stop the app
+            problems = [str(error)]
+        else:
+            problems = result.problems
+            if result.read and self._dashboard is not None and self._dashboard.isVisible():
+                self._dashboard.refresh()
+        for problem in problems:
+            sys.stderr.write(_("middenweg: {message}").format(message=problem) + "\n")
+        if problems and self._dashboard is not None:
+            self._dashboard.set_notice("\n".join(problems))
 
     def _wait_for_tray(self, deadline: float) -> None:
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -504,6 +541,7 @@ class TrayApplication:
     def stop(self) -> None:
         if self._stopped:
             return
+        self.sync_folder()  # the last minutes, shared before the computer goes off
         self._stopped = True
         self.reminders.stop()
         if self.driver is not None:
@@ -514,6 +552,23 @@ class TrayApplication:
             self.probes.close()
         self.ctx.close()
         self.lock.release()
+
+
+def show_startup_problem(message: str) -> int:
+    """Why the tray app cannot start, on stderr and in a message box, before anything else was built."""
+    ensure_display()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Middenweg")
+    return _cannot_start(message)
+
+
+def _cannot_start(message: str) -> int:
+    """Say why the tray app cannot start where a person sees it (started from the menu there is no terminal)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    sys.stderr.write(_("middenweg: {message}").format(message=message) + "\n")
+    QMessageBox.critical(None, "Middenweg", message)
+    return EXIT_ERROR
 
 
 def run(ctx: Context, *, dashboard_week: IsoWeek | None = None, open_dashboard: bool = False) -> int:
@@ -532,15 +587,27 @@ def run(ctx: Context, *, dashboard_week: IsoWeek | None = None, open_dashboard: 
         sys.stdout.write(_("Middenweg is already running; its dashboard is open now.") + "\n")
         return EXIT_OK
     lock = InstanceLock(ctx.paths.data_dir / "tracker.lock", "middenweg (tray)")
-    ctx.paths.ensure()
     try:
+        ctx.paths.ensure()
         lock.acquire()
     except AlreadyRunningError as exc:
         sys.stderr.write(_("middenweg: {message}").format(message=exc) + "\n")
         return EXIT_ERROR
+    except OSError as exc:  # a read-only or unwritable data folder
+        from middenweg.storage.engine import data_folder_error
+
+        return _cannot_start(str(data_folder_error(ctx.paths.data_dir, exc)))
+    ctx.holds_tracker_lock = True
     translators = install_qt_translations(app, i18n.active_language())
     probes, _attempts = select_probes()
-    tray_app = TrayApplication(ctx, app, probes, lock)
+    try:
+        tray_app = TrayApplication(ctx, app, probes, lock)
+    except StorageError as exc:  # a newer, foreign or unreadable database: said in a window, nothing changed
+        if probes is not None:
+            probes.close()
+        ctx.close()
+        lock.release()
+        return _cannot_start(str(exc))
     tray_app.qt_translators = translators
     app.aboutToQuit.connect(tray_app.stop)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from middenweg.interchange.errors import ImportFormatError
 Progress = Callable[[int, int], None]
 
 APP_MAX_CHARS: Final = 200
+#: The name of a window whose app name is empty (or only control characters), as the tracker names it.
+UNKNOWN_APP: Final = "unknown"
 TITLE_MAX_CHARS: Final = 1000
 #: No ActivityWatch event lasts ten years; a longer one is a broken file, and refusing it keeps the arithmetic
 #: (and the database's 64-bit seconds) far from overflow.
@@ -70,8 +73,12 @@ _skip_whitespace = re.compile(r"[ \t\n\r]*").match
 _TOLERANT_TIMESTAMP = re.compile(
     r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?"
 )
-#: U+0000-U+001F and U+007F, deleted from app names and titles (they break terminals, CSV and logs).
-_CONTROL_CHARACTERS: Final = dict.fromkeys([*range(0x20), 0x7F])
+#: C0 and C1 controls and DEL, deleted from app names and titles (they break terminals, CSV and logs), and the
+#: bidi marks, embeddings, overrides and isolates that can make a title read as something else ("Trojan Source");
+#: the same characters the tracker keeps out of titles (privacy.clean_text).
+_CONTROL_CHARACTERS: Final = dict.fromkeys(
+    [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
 
 _WINDOW: Final = 1
 _AFK: Final = 2
@@ -475,8 +482,8 @@ class _Parser:
                 event, i = scan(s, i)
             except StopIteration as stop:
                 raise self._json_error("Expecting value", stop.value) from None
-            except json.JSONDecodeError as error:
-                raise self._json_error(error.msg, error.pos) from None
+            except ValueError as error:
+                raise self._scan_error(error, i) from None
             number += 1
             if handle is not None:
                 handle(bucket, number, event)
@@ -521,8 +528,8 @@ class _Parser:
                 event, i = scan(s, i)
             except StopIteration as stop:
                 raise self._json_error("Expecting value", stop.value) from None
-            except json.JSONDecodeError as error:
-                raise self._json_error(error.msg, error.pos) from None
+            except ValueError as error:
+                raise self._scan_error(error, i) from None
             number += 1
             # The fast path assumes a sound event; anything unexpected goes to the careful path, which either
             # accepts the event after all (e.g. a lower-case "z") or says exactly what is wrong.
@@ -547,7 +554,7 @@ class _Parser:
             if end > start:
                 clean_app = app_names.get(app)
                 if clean_app is None:
-                    clean_app = app_names[app] = _clean(app, APP_MAX_CHARS)
+                    clean_app = app_names[app] = _clean(app, APP_MAX_CHARS) or UNKNOWN_APP
                 clean_title: str | None = None
                 if type(title) is str:
                     clean_title = titles.get(title)
@@ -618,8 +625,8 @@ class _Parser:
             return self.scan(self.text, i)
         except StopIteration as stop:
             raise self._json_error("Expecting value", stop.value) from None
-        except json.JSONDecodeError as error:
-            raise self._json_error(error.msg, error.pos) from None
+        except ValueError as error:
+            raise self._scan_error(error, i) from None
 
     def _ws(self, i: int) -> int:
         match = _skip_whitespace(self.text, i)
@@ -630,6 +637,21 @@ class _Parser:
         i = self._ws(i)
         if i != len(self.text):
             raise self._json_error("Extra data", i)
+
+    def _scan_error(self, error: ValueError, position: int) -> ImportFormatError:
+        """A JSONDecodeError from the scanner, or the ValueError Python raises for an integer of more digits than it
+        converts (sys.get_int_max_str_digits, 4300 by default), which JSON itself allows."""
+        if isinstance(error, json.JSONDecodeError):
+            return self._json_error(error.msg, error.pos)
+        digits = sys.get_int_max_str_digits()
+        found = re.compile(rf"\d{{{digits + 1},}}").search(self.text, position) if digits else None
+        position = found.start() if found is not None else position
+        s = self.text
+        return self._not_export(
+            _("the number at line {line}, column {column} has more than {digits} digits").format(
+                line=s.count("\n", 0, position) + 1, column=position - s.rfind("\n", 0, position), digits=digits
+            )
+        )
 
     def _json_error(self, detail: str, position: int) -> ImportFormatError:
         s = self.text
@@ -729,7 +751,7 @@ class _Parser:
         start = (micros + _HALF) // _MICROS
         end = (micros + round(duration * _MICROS) + _HALF) // _MICROS
         if end > start:
-            clean_app = self.app_names.setdefault(app, _clean(app, APP_MAX_CHARS))
+            clean_app = self.app_names.setdefault(app, _clean(app, APP_MAX_CHARS) or UNKNOWN_APP)
             clean_title = None if title is None else self.titles.setdefault(title, _clean(title, TITLE_MAX_CHARS))
             bucket.stretches.append((start, end, clean_app, clean_title))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +21,9 @@ from zoneinfo import ZoneInfo
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind, UsageEvent
 from middenweg.i18n import _
+from middenweg.interchange.activitywatch import MAX_DURATION_SECONDS
 from middenweg.interchange.errors import ImportFormatError
+from middenweg.privacy import MAX_APP, MAX_TITLE, clean_text
 
 FORMAT_NAME = "middenweg-export"
 FORMAT_VERSION = 1
@@ -60,8 +64,30 @@ class MiddenwegExport:
 
 
 def _iso(epoch: int, tz: ZoneInfo | None) -> str:
-    moment = datetime.fromtimestamp(epoch, tz or UTC)
+    try:
+        moment = datetime.fromtimestamp(epoch, tz or UTC)
+    except (ValueError, OverflowError, OSError):
+        # A moment outside the years 1 to 9999 where it is shown (an imported file or a computer clock gone wild
+        # put it in the database): the export must still be written, so write it in UTC with ISO 8601's expanded
+        # year. Reading such a file back says which event it is.
+        return _expanded_utc(epoch)
     return moment.isoformat().replace("+00:00", "Z") if tz is None else moment.isoformat()
+
+
+def _expanded_utc(epoch: int) -> str:
+    """``epoch`` as "+10000-01-01T00:00:00Z" (proleptic Gregorian, any year), from the days-to-civil algorithm in
+    H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"."""
+    days, seconds = divmod(epoch, 86_400)
+    era, day_of_era = divmod(days + 719_468, 146_097)
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    year = year_of_era + era * 400 + (month <= 2)
+    sign = "-" if year < 0 else "+"
+    clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return f"{sign}{abs(year):04d}-{month:02d}-{day:02d}T{clock}Z"
 
 
 def write_csv(out: IO[str], devices: Iterable[ExportDevice], events: Iterable[ExportEvent], tz: ZoneInfo) -> int:
@@ -162,16 +188,41 @@ def _epoch(value: Any, source: str, where: str) -> int:
     return int(moment.timestamp())
 
 
+def _text(value: Any, limit: int) -> str | None:
+    """``value`` as it may be stored (as the tracker stores what it sees), or None when it is no text at all."""
+    return clean_text(value, limit) if isinstance(value, str) else None
+
+
+def _long_number(text: str, source: str) -> ImportFormatError:
+    # Python converts integers of at most sys.get_int_max_str_digits() digits; JSON itself has no such limit.
+    digits = sys.get_int_max_str_digits()
+    found = re.search(rf"\d{{{digits + 1},}}", text) if digits else None
+    at = found.start() if found is not None else 0
+    where = _("line {line}, column {column}").format(
+        line=text.count("\n", 0, at) + 1, column=at - text.rfind("\n", 0, at)
+    )
+    return _fail(source, where, _("a number with more than {digits} digits").format(digits=digits))
+
+
 def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
-    """Read a JSON export; any problem raises ImportFormatError naming the place, and nothing is returned."""
+    """Read a JSON export; any problem raises ImportFormatError naming the place, and nothing is returned.
+
+    Texts are cleaned as the tracker cleans what it sees (privacy.clean_text): a hand-made file cannot put control
+    characters, bidi overrides or unpaired surrogates into the database.
+    """
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = json.loads(text)
     except UnicodeDecodeError as exc:
         raise _fail(source, _("byte {offset}").format(offset=exc.start), _("the file is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:
         raise _fail(
             source, _("line {line}, column {column}").format(line=exc.lineno, column=exc.colno), exc.msg
         ) from None
+    except ValueError:
+        raise _long_number(text, source) from None
+    except RecursionError:
+        raise _fail(source, _("the top level"), _("its JSON is nested far too deeply")) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise _fail(source, _("the top level"), _("this is not a Middenweg export"))
     version = data.get("version")
@@ -190,10 +241,10 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
             kind = DeviceKind(str(item.get("kind")))
         except ValueError:
             raise _fail(source, where, _('"kind" must be "computer" or "phone"')) from None
-        uid, host_key, name = item.get("uid"), item.get("host_key"), item.get("name")
-        if not all(isinstance(v, str) and v for v in (uid, host_key, name)):
+        uid, host_key, name = (_text(item.get(key), MAX_APP) for key in ("uid", "host_key", "name"))
+        if not uid or not host_key or not name:
             raise _fail(source, where, _('"uid", "host_key" and "name" must be non-empty text'))
-        devices.append(ExportDevice(str(uid), str(host_key), str(name), kind))
+        devices.append(ExportDevice(uid, host_key, name, kind))
         raw_unlocks = item.get("unlocks", [])
         if not isinstance(raw_unlocks, list):
             raise _fail(source, where, _('"unlocks" must be a list of times'))
@@ -208,23 +259,32 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
         where = _("event {n}").format(n=index + 1)
         if not isinstance(item, dict):
             raise _fail(source, where, _("it is not an object"))
-        device = item.get("device")
+        device = _text(item.get("device"), MAX_APP)
         if device not in known:
             raise _fail(source, where, _("it names a device that is not in the file"))
         start = _epoch(item.get("start_utc"), source, where)
         end = _epoch(item.get("end_utc"), source, where)
         if end <= start:
             raise _fail(source, where, _("it ends before it starts"))
-        app, title, label = item.get("app"), item.get("title"), item.get("label")
-        if not isinstance(app, str) or not app or not isinstance(label, str) or not label:
+        if end - start > MAX_DURATION_SECONDS:
+            # Storage cuts events at local midnights: an event of centuries would take all memory (#9).
+            raise _fail(source, where, _("it lasts more than ten years"))
+        app, label = item.get("app"), item.get("label")
+        if not isinstance(app, str) or not isinstance(label, str):
             raise _fail(source, where, _('"app" and "label" must be non-empty text'))
+        # A name that is empty once cleaned is what the tracker calls "unknown"; such events can be in a database
+        # (imported from ActivityWatch), and what Middenweg exported must import again.
+        app = _text(app, MAX_APP) or "unknown"
+        label = _text(label, MAX_APP) or app
+        title = item.get("title")
         if title is not None and not isinstance(title, str):
             raise _fail(source, where, _('"title" must be text or null'))
+        title = _text(title, MAX_TITLE)
         try:
             category = Category(str(item.get("category")))
         except ValueError:
             raise _fail(source, where, _('"category" must be social, messaging or other')) from None
-        events[str(device)].append(UsageEvent(start, end - start, app, title, category, label))
+        events[device].append(UsageEvent(start, end - start, app, title, category, label))
     for uid, items in events.items():
         items.sort(key=lambda e: e.start)
         for before, after in itertools.pairwise(items):

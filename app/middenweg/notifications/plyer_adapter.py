@@ -84,7 +84,12 @@ class PlyerNotifier:
             with warnings.catch_warnings():
                 # plyer warns (for developers) when it falls back from dbus-python to notify-send; that is expected.
                 warnings.simplefilter("ignore")
-                notification.notify(title=note.title, message=note.body, app_name=APP_NAME, timeout=SHOW_SECONDS)
+                notification.notify(
+                    title=not_an_option(note.title),
+                    message=not_an_option(note.body),
+                    app_name=APP_NAME,
+                    timeout=SHOW_SECONDS,
+                )
         except Exception as error:  # plyer raises whatever its backend raises (NotImplementedError, D-Bus errors)
             self.last_error = f"{type(error).__name__}: {error}"
             return False
@@ -93,6 +98,12 @@ class PlyerNotifier:
 
     def _address(self) -> str | None:
         return self._bus_address or session_bus_address(self._environ)
+
+
+def not_an_option(text: str) -> str:
+    """plyer may hand the text to notify-send as an argument, which would read a leading "-" (an evening called
+    "-u late") as an option and fail without a word: an invisible word joiner in front keeps it text."""
+    return "\u2060" + text if text.startswith("-") else text
 
 
 def name_has_owner(address: str, name: str, timeout: float) -> bool:

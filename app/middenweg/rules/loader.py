@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,16 +97,33 @@ def load_rules(user_file: Path | None) -> tuple[RuleSet, list[RuleProblem]]:
 def parse_rules(text: str, file: Path, origin: RuleOrigin) -> ParsedRules:
     """The rules in TOML ``text`` (the contents of ``file``, which is named in problems)."""
     text = text.removeprefix("\ufeff")  # editors on Windows like to start a UTF-8 file with a byte order mark
+    line: int | None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         detail = str(error)
         found = _ERROR_LINE.search(detail)
-        message = _(
-            "This is not a valid TOML file ({detail}), so none of its rules are used until it is fixed."
-        ).format(detail=detail)
-        return ParsedRules((), (RuleProblem(file, int(found.group(1)) if found else None, message),))
-    return _Reader(text, file, origin).read(document)
+        line = int(found.group(1)) if found else None
+    except ValueError:
+        # Python converts integers of at most sys.get_int_max_str_digits() digits; TOML itself sets no limit.
+        digits = sys.get_int_max_str_digits()
+        detail = _("a number with more than {digits} digits").format(digits=digits)
+        line = _line_of_long_number(text, digits)
+    except RecursionError:
+        detail, line = _("lists or tables are nested far too deeply"), None
+    else:
+        return _Reader(text, file, origin).read(document)
+    message = _("This is not a valid TOML file ({detail}), so none of its rules are used until it is fixed.").format(
+        detail=detail
+    )
+    return ParsedRules((), (RuleProblem(file, line, message),))
+
+
+def _line_of_long_number(text: str, digits: int) -> int | None:
+    """The line of the first number (decimal, hexadecimal, with or without underscores) of more than ``digits``
+    digits in ``text``."""
+    found = re.search(rf"(?:[0-9A-Fa-f]_?){{{digits + 1},}}", text) if digits else None
+    return text.count("\n", 0, found.start()) + 1 if found is not None else None
 
 
 class _Reader:
@@ -174,7 +192,7 @@ class _Reader:
                 _(
                     "This rules file is from a newer Middenweg (schema_version {found}; this version reads "
                     "{known}), so its rules are not used. Update Middenweg to use them."
-                ).format(found=version, known=SCHEMA_VERSION),
+                ).format(found=_number_text(version), known=SCHEMA_VERSION),
             )
             return False
         return True
@@ -358,6 +376,15 @@ def _strings(value: object) -> tuple[str, ...] | None:
     return None
 
 
+def _number_text(value: float) -> str:
+    """``value`` in decimal, or a description when it has more digits than Python writes (int_max_str_digits):
+    TOML's hexadecimal numbers may be that long."""
+    try:
+        return str(value)
+    except ValueError:
+        return _("a number with more than {digits} digits").format(digits=sys.get_int_max_str_digits())
+
+
 def _describe(value: object) -> str:
     """A short, translated description of a TOML value for a problem message."""
     if isinstance(value, str):
@@ -365,7 +392,7 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return _("true or false")
     if isinstance(value, int | float):
-        return _("a number ({value})").format(value=value)
+        return _("a number ({value})").format(value=_number_text(value))
     if isinstance(value, list):
         return _("a list")
     if isinstance(value, dict):

@@ -72,6 +72,13 @@ class NewRule:
         """The rule with surrounding spaces removed and empty texts as None; raises `UserRuleError` if unusable."""
         app = _text_or_none(self.app)
         title = _text_or_none(self.title)
+        if not all(_is_text(text) for text in (app, title, self.label)):
+            raise UserRuleError(
+                _(
+                    "The rule holds a character that cannot be saved as text (an unpaired surrogate); type the "
+                    "pattern and label again without it."
+                )
+            )
         if app is None and title is None:
             raise UserRuleError(
                 _("A rule needs an app pattern or a title pattern (or both); fill in at least one of them.")
@@ -83,6 +90,15 @@ class NewRule:
                 _('The category must be "social", "messaging" or "other", not “{value}”.').format(value=self.category)
             ) from None
         return NewRule(app, title, category, _text_or_none(self.label), bool(self.in_browser))
+
+
+def _is_text(text: str | None) -> bool:
+    """False for a string that cannot be written as UTF-8: it holds a lone surrogate (half of a UTF-16 pair)."""
+    try:
+        (text or "").encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text_or_none(text: str | None) -> str | None:

@@ -7,6 +7,8 @@ The only module with SQLite-specific statements; every other query in the packag
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import os
 import sqlite3
 from pathlib import Path
@@ -17,6 +19,7 @@ from sqlalchemy.exc import DatabaseError
 
 from middenweg.i18n import _
 from middenweg.storage.errors import (
+    DamagedDatabaseError,
     DatabaseLockedError,
     DatabaseUnreadableError,
     NotMiddenwegDatabaseError,
@@ -41,10 +44,17 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+#: Execution options of a transaction that will write (``engine.execution_options(**WRITE_TRANSACTION).begin()``).
+WRITE_TRANSACTION: dict[str, Any] = {"middenweg_write": True}
+
+
 def _on_begin(connection: Any) -> None:
-    # BEGIN IMMEDIATE would block readers' snapshots needlessly; a deferred BEGIN with WAL gives readers a
-    # consistent snapshot for the whole transaction (no partial weeks while the tracker writes).
-    connection.exec_driver_sql("BEGIN")
+    # Readers: a deferred BEGIN with WAL gives a consistent snapshot for the whole transaction (no partial weeks
+    # while the tracker writes) and never waits. Writers: BEGIN IMMEDIATE takes the write lock at once, waiting up
+    # to the busy timeout for another writer; a deferred transaction that read first cannot upgrade its snapshot
+    # after another process committed, and SQLite then says "database is locked" at once, without waiting (#9).
+    write = connection.get_execution_options().get("middenweg_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _check_sqlite_file(path: Path) -> bool:
@@ -63,7 +73,7 @@ def _check_sqlite_file(path: Path) -> bool:
     if not header:
         return False
     if header != _SQLITE_MAGIC:
-        raise NotMiddenwegDatabaseError(
+        raise DamagedDatabaseError(
             _(
                 "{path} is not a Middenweg database (it is not an SQLite file). It has not been changed; "
                 "move it aside to start a new database, or point MIDDENWEG_HOME elsewhere."
@@ -140,6 +150,7 @@ def open_sqlite(path: Path, *, busy_timeout: float = 5.0) -> Engine:
 def translate_error(exc: Exception, path: Path | str) -> StorageError:
     """Turn a driver error into a message a person can act on."""
     text_ = str(getattr(exc, "orig", exc)).lower()
+    folder = None if "://" in str(path) else Path(path).parent  # a file, not another database's URL
     if "locked" in text_ or "busy" in text_:
         return DatabaseLockedError(
             _(
@@ -148,17 +159,23 @@ def translate_error(exc: Exception, path: Path | str) -> StorageError:
             ).format(path=path)
         )
     if "not a database" in text_ or "malformed" in text_ or "corrupt" in text_:
-        return NotMiddenwegDatabaseError(
+        return DamagedDatabaseError(
             _(
                 "The database {path} is damaged or not a database. It has not been changed; keep a copy and move "
                 "it aside to start a new one."
             ).format(path=path)
         )
+    if folder is not None and _read_only_folder(folder):
+        return data_folder_error(folder, None)
     if "readonly" in text_ or "read-only" in text_:
         return DatabaseUnreadableError(
             _("The database {path} is read-only here, so Middenweg cannot write to it. Nothing was changed.").format(
                 path=path
             )
+        )
+    if "full" in text_ or (folder is not None and _disk_full(folder)):
+        return StorageError(
+            _("The disk that holds {path} is full. Free some space; nothing already stored was lost.").format(path=path)
         )
     if "unable to open" in text_ or "disk i/o" in text_ or "permission" in text_:
         return DatabaseUnreadableError(
@@ -166,13 +183,88 @@ def translate_error(exc: Exception, path: Path | str) -> StorageError:
                 path=path, problem=getattr(exc, "orig", exc)
             )
         )
-    if "database or disk is full" in text_ or "full" in text_:
-        return StorageError(
-            _("The disk that holds {path} is full. Free some space; nothing already stored was lost.").format(path=path)
-        )
     return StorageError(
         _("The database {path} could not be used: {problem}").format(path=path, problem=getattr(exc, "orig", exc))
     )
+
+
+def _read_only_folder(folder: Path) -> bool:
+    """Whether ``folder`` is on a file system mounted read-only (where root, too, cannot write)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # gone, or Windows (no statvfs)
+        return False
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the disk that holds ``folder`` has no block left (SQLite often says only "disk I/O error" then)."""
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # gone, or Windows (no statvfs)
+        return False
+
+
+def data_folder_error(folder: Path, exc: OSError | None) -> StorageError:
+    """The data folder itself cannot be used (a read-only mount, a full disk, no permission): a sentence saying so.
+    A folder named by ``exc`` (the settings or log folder, when that is the one) is named instead."""
+    if exc is not None and isinstance(exc.filename, str) and os.path.isdir(exc.filename):
+        folder = Path(exc.filename)
+    if (exc is not None and exc.errno in (errno.ENOSPC, errno.EDQUOT)) or _disk_full(folder):
+        return StorageError(
+            _(
+                "The disk that holds {folder} is full, so Middenweg cannot write there. Free some space; nothing "
+                "already stored was lost."
+            ).format(folder=folder)
+        )
+    if (exc is not None and exc.errno == errno.EROFS) or _read_only_folder(folder):
+        return DatabaseUnreadableError(
+            _(
+                "The folder {folder} is read-only, so Middenweg cannot write there. Make it writable again, or "
+                "set MIDDENWEG_HOME to another folder; nothing was changed."
+            ).format(folder=folder)
+        )
+    return DatabaseUnreadableError(
+        _("The folder {folder} cannot be used: {problem}. Nothing was changed.").format(
+            folder=folder, problem=(exc.strerror or exc) if exc is not None else "?"
+        )
+    )
+
+
+#: The files SQLite keeps beside a database; they move with it, so a new database never meets an old journal.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def move_aside(path: Path, stamp: str) -> Path:
+    """Rename the damaged database at ``path`` (and its journal files) to ``<name>.damaged-<stamp>`` (with ``-2``,
+    ``-3``... if that name is taken). Never deletes or overwrites a file; returns the new name. Raises OSError."""
+    for attempt in itertools.count(1):
+        target = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt > 1 else ""))
+        if any(Path(f"{target}{suffix}").exists() for suffix in _COMPANIONS):
+            continue
+        try:
+            _rename_no_replace(path, target)
+        except FileExistsError:
+            continue
+        break
+    for suffix in _COMPANIONS:
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            _rename_no_replace(companion, Path(f"{target}{suffix}"))
+    return target
+
+
+def _rename_no_replace(source: Path, target: Path) -> None:
+    """Rename without ever replacing ``target``: a hard link fails if it exists (FileExistsError)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename (only one Middenweg runs here now)
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.rename(source, target)
+        return
+    os.unlink(source)
 
 
 def open_url(url: str) -> Engine:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -36,6 +37,9 @@ NAMING = {
 }
 
 metadata = MetaData(naming_convention=NAMING)
+
+#: UTC epoch seconds: SQLite's INTEGER holds 64 bits; on PostgreSQL, INTEGER would end in January 2038, so BIGINT.
+EPOCH = Integer().with_variant(BigInteger(), "postgresql")
 
 #: Small facts about the database itself (the rules fingerprint).
 meta = Table(
@@ -88,7 +92,7 @@ windows = Table(
 events = Table(
     "events",
     metadata,
-    Column("start", Integer, primary_key=True),
+    Column("start", EPOCH, primary_key=True),
     Column("device_id", ForeignKey("devices.id"), primary_key=True),
     Column("duration", SmallInteger, nullable=False),
     Column("window_id", ForeignKey("windows.id"), nullable=False),
@@ -102,8 +106,8 @@ import_spans = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("device_id", ForeignKey("devices.id"), nullable=False, index=True),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
+    Column("start", EPOCH, nullable=False),
+    Column("end", EPOCH, nullable=False),
 )
 
 #: The moments a device's screen was unlocked (ActivityWatch for Android's unlock bucket), in whole UTC epoch
@@ -112,7 +116,7 @@ unlocks = Table(
     "unlocks",
     metadata,
     Column("device_id", ForeignKey("devices.id"), primary_key=True),
-    Column("at", Integer, primary_key=True),
+    Column("at", EPOCH, primary_key=True),
     sqlite_with_rowid=False,
 )
 
@@ -135,8 +139,8 @@ evenings = Table(
     Column("remind_before", JSON, nullable=False),
     Column("end_note", Boolean, nullable=False),
     Column("checkin", Boolean, nullable=False),
-    Column("created_at", Integer, nullable=False),
-    Column("removed_at", Integer, nullable=True),
+    Column("created_at", EPOCH, nullable=False),
+    Column("removed_at", EPOCH, nullable=True),
     CheckConstraint("kind IN ('phone-free', 'screen-free')", name="kind"),
 )
 
@@ -159,7 +163,7 @@ checkins = Table(
     Column("date", Date, primary_key=True),
     Column("result", String(8), nullable=False),
     Column("slipped_seconds", Integer, nullable=False),
-    Column("recorded_at", Integer, nullable=False),
+    Column("recorded_at", EPOCH, nullable=False),
     CheckConstraint("result IN ('kept', 'partly', 'not')", name="result"),
 )
 
@@ -170,7 +174,7 @@ goals = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("value", Integer, nullable=False),
-    Column("updated_at", Integer, nullable=False),
+    Column("updated_at", EPOCH, nullable=False),
 )
 
 #: Every reminder, nudge and summary shown once (its key names the evening, date or period), so that none is shown
@@ -179,5 +183,5 @@ delivered = Table(
     "delivered",
     metadata,
     Column("key", String(120), primary_key=True),
-    Column("at", Integer, nullable=False),
+    Column("at", EPOCH, nullable=False),
 )

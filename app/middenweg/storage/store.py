@@ -7,6 +7,7 @@ Never returns ORM rows; never runs SQLite-only SQL (that lives in ``engine``).
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -29,16 +30,18 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from middenweg.database_url import masked
 from middenweg.domain.categories import Category
 from middenweg.domain.events import HAND_ENTERED_PREFIX, DeviceKind, UsageEvent
 from middenweg.domain.intervals import Span, subtract, union
 from middenweg.i18n import _
 from middenweg.storage import schema
-from middenweg.storage.engine import open_sqlite, open_url, scrub_after_delete, translate_error
+from middenweg.storage.engine import WRITE_TRANSACTION, open_sqlite, open_url, scrub_after_delete, translate_error
 from middenweg.storage.errors import StorageError
 from middenweg.storage.migrate import upgrade
 from middenweg.storage.records import (
@@ -53,6 +56,7 @@ from middenweg.storage.records import (
     WindowUsage,
 )
 from middenweg.storage.schema import QUARTER
+from middenweg.storage.server import RETRY_STATES, open_server, server_error
 
 #: (app, title or None) -> (category, label): how re-categorisation asks the current rules.
 Categorise = Callable[[str, str | None], tuple[Category, str]]
@@ -65,6 +69,9 @@ _devices = schema.devices
 _spans = schema.import_spans
 _unlocks = schema.unlocks
 _meta = schema.meta
+#: Where an event ends, typed as epoch seconds: SQLAlchemy types ``start + duration`` as the SMALLINT duration, and
+#: PostgreSQL would then cast a moment compared with it to SMALLINT, which overflows.
+_event_end = type_coerce(_events.c.start + _events.c.duration, schema.EPOCH)
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -74,6 +81,11 @@ def _new_id(result: CursorResult[Any]) -> int:
 
 
 _WindowKey = tuple[int, int | None, str, str]
+
+#: How often a write is tried. A transaction that clashed with another writer (another computer on a shared server
+#: storing the same app name first, the CLI forgetting a window the tracker's lookups remembered) is run once more
+#: with fresh lookups; one a server cancelled as a serialization failure or deadlock, up to this many times.
+_WRITE_ATTEMPTS = 4
 
 
 def split_at_quarters(start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -143,6 +155,12 @@ class Store:
         self._engine = engine
         self.where = where
         self._lookups: _Lookups | None = None
+        shared = engine.dialect.name != "sqlite"
+        # A read is one snapshot: SQLite's deferred BEGIN gives that; a server needs REPEATABLE READ for it.
+        self._reader = engine.execution_options(isolation_level="REPEATABLE READ") if shared else engine
+        self._translate: Callable[[Exception, str], StorageError] = (
+            server_error if engine.dialect.name == "postgresql" else translate_error
+        )
 
     @classmethod
     def open(cls, path: Path, *, busy_timeout: float = 5.0) -> Store:
@@ -163,9 +181,20 @@ class Store:
 
     @classmethod
     def open_url(cls, url: str) -> Store:
-        engine = open_url(url)
-        upgrade(engine, url)
-        return cls(engine, url)
+        """Open the shared PostgreSQL database at ``url`` (``postgresql+psycopg://...``; or another SQLAlchemy URL)
+        and bring its schema up to date. Messages name it with the password masked; no local file is touched."""
+        where = masked(url)
+        engine = open_server(url) if url.startswith("postgresql") else open_url(url)
+        try:
+            upgrade(engine, where)
+        except StorageError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            translate = server_error if engine.dialect.name == "postgresql" else translate_error
+            raise translate(exc, where) from exc
+        return cls(engine, where)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -177,33 +206,44 @@ class Store:
     # -- transactions ---------------------------------------------------------------------------------------------
 
     def _write(self, work: Callable[[Connection], Any]) -> Any:
-        """Run ``work`` in one transaction; on any failure nothing is kept and the lookups are reloaded."""
-        try:
-            with self._engine.begin() as conn:
-                if self._lookups is None:
-                    self._lookups = _Lookups(conn)
-                return work(conn)
-        except IntegrityError as exc:
-            self._lookups = None
-            raise StorageError(
-                _("Middenweg refused to store overlapping time twice in {where}; nothing was changed.").format(
-                    where=self.where
-                )
-            ) from exc
-        except DBAPIError as exc:
-            self._lookups = None
-            raise translate_error(exc, self.where) from exc
-        except BaseException:
-            self._lookups = None
-            raise
+        """Run ``work`` in one transaction; on any failure nothing is kept and the lookups are reloaded.
+
+        ``work`` may run again from the start after a clash with another writer (see ``_WRITE_ATTEMPTS``), so it
+        must depend on nothing but its connection and values it was given.
+        """
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                with self._engine.execution_options(**WRITE_TRANSACTION).begin() as conn:
+                    if self._lookups is None:
+                        self._lookups = _Lookups(conn)
+                    return work(conn)
+            except IntegrityError as exc:
+                self._lookups = None
+                if attempt == 1:
+                    continue
+                raise StorageError(
+                    _("Middenweg refused to store overlapping time twice in {where}; nothing was changed.").format(
+                        where=self.where
+                    )
+                ) from exc
+            except DBAPIError as exc:
+                self._lookups = None
+                if attempt < _WRITE_ATTEMPTS and getattr(exc.orig, "sqlstate", None) in RETRY_STATES:
+                    time.sleep(0.02 * attempt)  # let the other writer finish
+                    continue
+                raise self._translate(exc, self.where) from exc
+            except BaseException:
+                self._lookups = None
+                raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _read(self, work: Callable[[Connection], Any]) -> Any:
         """Run ``work`` on one snapshot (one transaction), so a report never mixes two states of the data."""
         try:
-            with self._engine.connect() as conn, conn.begin():
+            with self._reader.connect() as conn, conn.begin():
                 return work(conn)
         except DBAPIError as exc:
-            raise translate_error(exc, self.where) from exc
+            raise self._translate(exc, self.where) from exc
 
     # -- meta -----------------------------------------------------------------------------------------------------
 
@@ -340,7 +380,8 @@ class Store:
 
     def add_events(self, device: DeviceRecord, events: Iterable[UsageEvent], *, keep_titles: bool = True) -> int:
         """Store events of one device that do not overlap each other or stored ones; returns rows written."""
-        written: tuple[int, int] = self._write(lambda conn: self._insert_events(conn, device, events, keep_titles))
+        chosen = list(events)  # a write may run twice (see _write): a generator would be empty the second time
+        written: tuple[int, int] = self._write(lambda conn: self._insert_events(conn, device, chosen, keep_titles))
         return written[0]
 
     def replace_recent(self, device: DeviceRecord, since: int, events: Sequence[UsageEvent]) -> None:
@@ -593,12 +634,7 @@ class Store:
 
         The main query counts an event wholly on the day it starts; move the part after each boundary it crosses.
         """
-        crossing = or_(
-            *(
-                and_(_events.c.start >= b - QUARTER, _events.c.start < b, _events.c.start + _events.c.duration > b)
-                for b in bounds
-            )
-        )
+        crossing = or_(*(and_(_events.c.start >= b - QUARTER, _events.c.start < b, _event_end > b) for b in bounds))
         where = [crossing]
         if device_ids is not None:
             where.append(_events.c.device_id.in_(device_ids))
@@ -656,11 +692,7 @@ class Store:
 
     def extent(self) -> tuple[int, int] | None:
         """The first start and last end of all events, or None when there are none."""
-        row = self._read(
-            lambda conn: conn.execute(
-                select(func.min(_events.c.start), func.max(_events.c.start + _events.c.duration))
-            ).one()
-        )
+        row = self._read(lambda conn: conn.execute(select(func.min(_events.c.start), func.max(_event_end))).one())
         return None if row[0] is None else (int(row[0]), int(row[1]))
 
     def event_count(self) -> int:
@@ -694,7 +726,7 @@ class Store:
             .order_by(_events.c.start, _events.c.device_id)
         )
         try:
-            with self._engine.connect() as conn, conn.begin():
+            with self._reader.connect() as conn, conn.begin():
                 open_by_device: dict[str, tuple[Any, int]] = {}
                 for row in conn.execute(stmt).yield_per(5000):
                     held = open_by_device.get(row.uid)
@@ -708,7 +740,7 @@ class Store:
                 for first, held_end in sorted(open_by_device.values(), key=lambda item: item[0].start):
                     yield self._stored(first, held_end)
         except DBAPIError as exc:
-            raise translate_error(exc, self.where) from exc
+            raise self._translate(exc, self.where) from exc
 
     @staticmethod
     def _stored(row: Any, end: int) -> StoredEvent:
@@ -727,7 +759,7 @@ class Store:
                 select(_events).where(
                     _events.c.start >= start - QUARTER,
                     _events.c.start < end,
-                    or_(_events.c.start < start, _events.c.start + _events.c.duration > end),
+                    or_(_events.c.start < start, _event_end > end),
                 )
             ).all()
             for row in stick_out:
@@ -755,7 +787,7 @@ class Store:
         try:
             scrub_after_delete(self._engine)
         except DBAPIError as exc:
-            raise translate_error(exc, self.where) from exc
+            raise self._translate(exc, self.where) from exc
 
     def forget_all(self) -> int:
         """Delete all history (events and unlocks), the import ledger and every stored app and title; devices and

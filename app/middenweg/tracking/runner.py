@@ -5,6 +5,7 @@ The tray app (a later issue) drives the same Sampler from a QTimer instead.
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -12,19 +13,39 @@ from types import FrameType
 
 from middenweg.clock import Clock
 from middenweg.domain.events import UsageEvent
+from middenweg.i18n import _
+from middenweg.storage.errors import StorageError
 from middenweg.storage.records import DeviceRecord
 from middenweg.storage.store import Store
-from middenweg.tracking.sampler import EventSink, Sampler, TickResult
+from middenweg.tracking.sampler import EventSink, Sampler, SinkUnavailableError, TickResult
+
+log = logging.getLogger(__name__)
 
 
 class StoreSink(EventSink):
-    """Flushes go to this device's history in the store."""
+    """Flushes go to this device's history in the store.
+
+    A write the store refuses (a full disk, a read-only folder, a locked database) is said once in the log, not at
+    every flush; the sampler keeps the time in memory and tries again, and the log says when writing works again.
+    """
 
     def __init__(self, store: Store, device: DeviceRecord) -> None:
         self.store, self.device = store, device
+        self.failing = False
 
     def replace_recent(self, since: int, events: Sequence[UsageEvent]) -> None:
-        self.store.replace_recent(self.device, since, events)
+        try:
+            self.store.replace_recent(self.device, since, events)
+        except StorageError as exc:
+            if not self.failing:
+                log.warning(
+                    "%s", _("{problem} Middenweg keeps the time in memory and tries again.").format(problem=exc)
+                )
+            self.failing = True
+            raise SinkUnavailableError(str(exc)) from exc
+        if self.failing:
+            self.failing = False
+            log.warning("%s", _("Middenweg can write its history again; the time kept in memory is stored."))
 
 
 class HeadlessLoop:
@@ -35,6 +56,8 @@ class HeadlessLoop:
     def __init__(self, sampler: Sampler, clock: Clock, interval: float = 1.0) -> None:
         self.sampler, self.clock, self.interval = sampler, clock, interval
         self._stopping = threading.Event()
+        #: False when the last write, at the end, could not be done (see ``StoreSink``): that time is lost.
+        self.saved = True
 
     def stop(self, *_args: object) -> None:
         self._stopping.set()
@@ -63,4 +86,4 @@ class HeadlessLoop:
                     delay = 0
                 self._stopping.wait(delay)
         finally:
-            self.sampler.stop()
+            self.saved = self.sampler.stop()

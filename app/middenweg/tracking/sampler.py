@@ -44,11 +44,25 @@ class TickResult:
     idle_seconds: float | None = None
 
 
+class SinkUnavailableError(Exception):
+    """The sink cannot take a flush now (a full disk, a read-only folder, a locked database). The sampler keeps
+    every event in memory and tries again at the next flush; ``str()`` says why."""
+
+
 class EventSink:
     """Where flushed events go: a protocol-like base so tests can record flushes without a database."""
 
     def replace_recent(self, since: int, events: Sequence[UsageEvent]) -> None:
+        """Store ``events`` in place of this device's events from ``since`` on, or raise SinkUnavailableError."""
         raise NotImplementedError
+
+    def recorded_until(self) -> float | None:
+        """The end of the newest event this device has stored, or None when it has none.
+
+        A new tracker records nothing before it: a clock that is behind at start (set back before a restart, a dead
+        clock battery, a restored virtual machine) must not make the first flush replace stored history (#9).
+        """
+        return None
 
 
 def _to_events(spans: Sequence[Span]) -> list[UsageEvent]:
@@ -88,7 +102,12 @@ class Sampler:
         self._dirty_since: int | None = None  # rows from here on in storage are not final yet
         self._last: tuple[float, float] | None = None
         self._last_flush: float | None = None
-        self._floor = float("-inf")  # nothing before this may be recorded again (after the clock went back)
+        recorded = sink.recorded_until()
+        # Nothing before this may be recorded again (stored already, or the clock went back).
+        self._floor = float("-inf") if recorded is None else float(recorded)
+        # Each time the clock went back: (wall, monotonic) of the last tick before, and the back floor before it.
+        self._backs: list[tuple[float, float, float]] = []
+        self._back_floor = self._floor  # nothing was recorded below this since the clock last went back
         self._classified: dict[tuple[str, str | None], tuple[str, str | None, Category, str]] = {}
 
     def set_rules(self, rules: RuleSet) -> None:
@@ -108,22 +127,25 @@ class Sampler:
                 log.info("gap or clock jump: wall %+.1f s, monotonic %+.1f s", wall_step, mono_step)
                 self._close()
                 self._floor = max(self._floor, last_wall)
+                if wall_step < mono_step - JUMP_TOLERANCE:
+                    self._backs = [*self._backs[-15:], (last_wall, last_mono, self._back_floor)]
+                    self._back_floor = self._floor
         self._last = (wall, mono)
-        result = self._observe(wall)
+        result = self._observe(wall, mono)
         if self._last_flush is None:
             self._last_flush = mono
         elif mono - self._last_flush >= self.flush_every:
             self.flush(mono)
         return result
 
-    def _observe(self, wall: float) -> TickResult:
+    def _observe(self, wall: float, mono: float) -> TickResult:
         if self.paused(wall):
             self._close()
             return TickResult(TrackState.PAUSED)
         idle = self.idle_probe.idle()
         idle_seconds = idle.seconds if idle.status.ok else None
         if idle_seconds is not None and idle_seconds >= self.idle_after and not self._media_playing():
-            self._away_since(wall - idle_seconds)
+            self._away_since(self._last_input(wall, mono, idle_seconds))
             return TickResult(TrackState.AWAY, idle_seconds=idle_seconds)
         reading = self.window_probe.active_window()
         if not reading.status.ok and reading.window is None:
@@ -162,6 +184,22 @@ class Sampler:
             self._closed.append(self._open)
             self._open = None
 
+    def _last_input(self, wall: float, mono: float, idle: float) -> float:
+        """The moment to trim at when the last input was ``idle`` seconds ago, on the clock spans were stamped with.
+
+        After the clock went back, ``wall - idle`` is on the new clock and going away would take back time recorded
+        before the jump (#9). Idle time runs like the monotonic clock, so an input from before a jump is placed on
+        the clock of that time; an input while nothing could be recorded (below the floor) trims at the floor.
+        Recorded spans never go back in time (the floor), so one moment splits them into before and after.
+        """
+        last_input = mono - idle
+        moment, floor = wall - idle, self._back_floor
+        for back_wall, back_mono, floor_before in reversed(self._backs):
+            if last_input >= back_mono:
+                break
+            moment, floor = back_wall - (back_mono - last_input), floor_before
+        return max(moment, floor)
+
     def _away_since(self, last_input: float) -> None:
         """The user left at ``last_input``: what was recorded after it is not usage."""
         self._close()
@@ -169,26 +207,34 @@ class Sampler:
 
     # -- writing --------------------------------------------------------------------------------------------------
 
-    def flush(self, mono: float | None = None) -> None:
-        """Write what changed since the last flush, in one transaction; keep only what may still change."""
+    def flush(self, mono: float | None = None) -> bool:
+        """Write what changed since the last flush, in one transaction; keep only what may still change.
+
+        False when the sink could not take it: then everything stays in memory for the next flush (#9).
+        """
         spans = [*self._closed, *([self._open] if self._open is not None else [])]
         starts = [round(s.start) for s in spans]
         since_candidates = [*starts, *([self._dirty_since] if self._dirty_since is not None else [])]
-        if since_candidates:
-            self.sink.replace_recent(min(since_candidates), _to_events(spans))
         if mono is not None:
-            self._last_flush = mono
+            self._last_flush = mono  # a failed write is tried again a flush interval later, not every tick
+        if since_candidates:
+            try:
+                self.sink.replace_recent(min(since_candidates), _to_events(spans))
+            except SinkUnavailableError:
+                return False
         # Spans that ended before the earliest moment going away could still trim are final.
         if self._last is not None:
             horizon = self._last[0] - self.idle_after - self.pulsetime
             self._closed = [s for s in self._closed if s.end >= horizon]
         remaining = [*self._closed, *([self._open] if self._open is not None else [])]
         self._dirty_since = min((round(s.start) for s in remaining), default=None)
+        return True
 
-    def stop(self) -> None:
-        """End the open event at the last tick and write everything (exit, logout, SIGTERM)."""
+    def stop(self) -> bool:
+        """End the open event at the last tick and write everything (exit, logout, SIGTERM); False if it could not
+        be written."""
         self._close()
-        self.flush()
+        return self.flush()
 
     @property
     def open_span(self) -> Span | None:

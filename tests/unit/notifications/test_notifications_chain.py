@@ -204,3 +204,24 @@ def test_the_log_keeps_earlier_lines_and_tightens_a_loose_file(tmp_path: Path) -
 
     assert [line[1] for line in log_lines(log_file)] == ["line", "later"]
     assert stat.S_IMODE(os.stat(log_file).st_mode) == 0o600
+
+
+def test_a_text_starting_with_a_dash_is_never_read_as_an_option_by_notify_send() -> None:
+    import shutil
+    import subprocess
+
+    from middenweg.notifications.plyer_adapter import not_an_option
+
+    assert not_an_option("-u late evening") == "\u2060-u late evening"
+    assert not_an_option("Board games") == "Board games"
+    if shutil.which("notify-send") is None:
+        return
+    # notify-send itself, with no bus: a bare "-u late" is taken for the urgency option; with the joiner it is the
+    # title, and only the missing bus is complained about.
+    env = {"PATH": "/usr/bin:/bin", "DBUS_SESSION_BUS_ADDRESS": ""}
+    bad = subprocess.run(["notify-send", "-u late", "body"], capture_output=True, text=True, env=env, check=False)
+    good = subprocess.run(
+        ["notify-send", not_an_option("-u late"), "body"], capture_output=True, text=True, env=env, check=False
+    )
+    assert "urgency" in (bad.stderr + bad.stdout).lower()
+    assert "urgency" not in (good.stderr + good.stdout).lower()

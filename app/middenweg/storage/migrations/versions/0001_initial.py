@@ -15,6 +15,10 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+#: UTC epoch seconds. SQLite's INTEGER already holds 64 bits (so SQLite files are exactly as before); PostgreSQL's
+#: would end in January 2038, so there it is BIGINT (issue 10: a shared server runs this same migration).
+_EPOCH = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -63,7 +67,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "events",
-        sa.Column("start", sa.Integer(), nullable=False),
+        sa.Column("start", _EPOCH, nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("duration", sa.SmallInteger(), nullable=False),
         sa.Column("window_id", sa.Integer(), nullable=False),
@@ -77,8 +81,8 @@ def upgrade() -> None:
         "import_spans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
-        sa.Column("start", sa.Integer(), nullable=False),
-        sa.Column("end", sa.Integer(), nullable=False),
+        sa.Column("start", _EPOCH, nullable=False),
+        sa.Column("end", _EPOCH, nullable=False),
         sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name="fk_import_spans_device_id_devices"),
         sa.PrimaryKeyConstraint("id", name="pk_import_spans"),
     )

@@ -15,6 +15,10 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+#: UTC epoch seconds. SQLite's INTEGER already holds 64 bits (so SQLite files are exactly as before); PostgreSQL's
+#: would end in January 2038, so there it is BIGINT (issue 10: a shared server runs this same migration).
+_EPOCH = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -32,8 +36,8 @@ def upgrade() -> None:
         sa.Column("remind_before", sa.JSON(), nullable=False),
         sa.Column("end_note", sa.Boolean(), nullable=False),
         sa.Column("checkin", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.Integer(), nullable=False),
-        sa.Column("removed_at", sa.Integer(), nullable=True),
+        sa.Column("created_at", _EPOCH, nullable=False),
+        sa.Column("removed_at", _EPOCH, nullable=True),
         sa.CheckConstraint("kind IN ('phone-free', 'screen-free')", name="ck_evenings_kind"),
         sa.PrimaryKeyConstraint("id", name="pk_evenings"),
     )
@@ -53,7 +57,7 @@ def upgrade() -> None:
         sa.Column("date", sa.Date(), nullable=False),
         sa.Column("result", sa.String(8), nullable=False),
         sa.Column("slipped_seconds", sa.Integer(), nullable=False),
-        sa.Column("recorded_at", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", _EPOCH, nullable=False),
         sa.CheckConstraint("result IN ('kept', 'partly', 'not')", name="ck_checkins_result"),
         sa.ForeignKeyConstraint(["evening_id"], ["evenings.id"], name="fk_checkins_evening_id_evenings"),
         sa.PrimaryKeyConstraint("evening_id", "date", name="pk_checkins"),
