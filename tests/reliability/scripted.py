@@ -19,6 +19,7 @@ recorded again after the clock goes back; and a restarted tracker records nothin
 from __future__ import annotations
 
 import enum
+import os
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +44,16 @@ from middenweg.tracking.runner import StoreSink
 from middenweg.tracking.sampler import Sampler
 
 LAPTOP = DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER)
+LONG = os.environ.get("MIDDENWEG_LONG") == "1"  # the long runs (marked slow) instead of CI's short ones
+AMS = ZoneInfo("Europe/Amsterdam")
+#: The English titles of the notifications for the Board games evening the plans use.
+BEFORE, START, END, CHECKIN = (
+    "Board games starts in 30 minutes",
+    "Board games starts now",
+    "Well done: Board games is over",
+    "How did your evening go?",
+)
+PHONE = "Your phone's screen time today"
 IDLE_AFTER = 180
 
 

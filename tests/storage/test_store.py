@@ -208,3 +208,15 @@ def test_window_usage_lists_time_per_stored_window(store: Store) -> None:
     usage = store.window_usage(2_000_000_000, 2_000_002_000)
     assert [(u.label, u.seconds) for u in usage] == [("Facebook", 900), ("WhatsApp", 60)]
     assert store.window_usage(2_000_000_700, 2_000_000_800) == []
+
+
+def test_recorded_until_is_the_end_of_the_devices_newest_event(store: Store) -> None:
+    laptop = store.ensure_device(LAPTOP)
+    phone = store.ensure_device(DeviceSpec("phone", "Phone", DeviceKind.PHONE))
+    assert store.recorded_until(laptop) is None
+    start = at("2026-03-02T21:50:00")
+    # The long event is stored in pieces that end at quarters; the answer is where the last piece ends.
+    store.replace_recent(laptop, start, [social(start, 1000), chat(start + 1000, 1030)])
+    store.replace_recent(phone, start, [chat(start + 9000, 10)])
+    assert store.recorded_until(laptop) == start + 2030
+    assert store.recorded_until(phone) == start + 9010

@@ -695,6 +695,32 @@ class Store:
         row = self._read(lambda conn: conn.execute(select(func.min(_events.c.start), func.max(_event_end))).one())
         return None if row[0] is None else (int(row[0]), int(row[1]))
 
+    def recorded_until(self, device: DeviceRecord) -> int | None:
+        """The end of ``device``'s newest event, or None when it has none.
+
+        A tracker starts recording after this, so a clock that is behind at start never rewrites stored history.
+        Events never cross a quarter, so only rows starting within a quarter of the newest start can end last.
+        """
+
+        def work(conn: Connection) -> int | None:
+            newest = conn.execute(
+                select(_events.c.start)
+                .where(_events.c.device_id == device.id)
+                .order_by(_events.c.start.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if newest is None:
+                return None
+            end = conn.execute(
+                select(func.max(_event_end)).where(
+                    _events.c.device_id == device.id, _events.c.start >= newest - QUARTER
+                )
+            ).scalar_one()
+            return int(end)
+
+        result: int | None = self._read(work)
+        return result
+
     def event_count(self) -> int:
         return int(self._read(lambda conn: conn.execute(select(func.count()).select_from(_events)).scalar_one()))
 

@@ -47,6 +47,9 @@ class StoreSink(EventSink):
             self.failing = False
             log.warning("%s", _("Middenweg can write its history again; the time kept in memory is stored."))
 
+    def recorded_until(self) -> float | None:
+        return self.store.recorded_until(self.device)
+
 
 class HeadlessLoop:
     """Ticks ``sampler`` every ``interval`` seconds (on the monotonic clock) until ``stop`` or a signal."""
