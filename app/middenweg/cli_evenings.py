@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from middenweg.cli_text import WEEKDAYS, day_in_range, file_to_write
+from middenweg.domain import lengths
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind, Occurrence
 from middenweg.i18n import _
 from middenweg.private_files import write_private
@@ -207,6 +208,11 @@ def _add(ctx: Context, store: EveningStore, args: argparse.Namespace, now: int) 
     title = args.title.strip() or (
         _("Phone-free evening") if kind is EveningKind.PHONE_FREE else _("Screen-free evening")
     )
+    if len(title) > lengths.EVENING_TITLE:
+        raise EveningInputError(
+            _("The title has {count} characters; an evening's title may have at most {limit}. Choose a shorter one.")
+            .format(count=len(title), limit=lengths.EVENING_TITLE)
+        )  # fmt: skip
     today = datetime.fromtimestamp(now, ctx.tz).date()
     evening = Evening(
         id=0,

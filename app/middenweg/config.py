@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from middenweg.database_url import DatabaseUrlError, masked, normalise
+from middenweg.domain import lengths
 from middenweg.domain.age import AgeGroup
 from middenweg.i18n import LANGUAGES, N_, _
 from middenweg.timezone import SYSTEM, zone_or_none
@@ -347,7 +348,7 @@ class _PatternListKey(_Key):
         return ", ".join(settings.exclude)
 
 
-_MAX_NAME = 64
+_MAX_NAME = lengths.GIVEN_DEVICE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -888,7 +889,7 @@ def template_text() -> str:
         "#\n"
         "# Edit this file by hand, or with `middenweg config set KEY VALUE` (which keeps\n"
         "# your comments). Lines starting with # are comments. Remove a setting's line\n"
-        "# to go back to its default. Middenweg reads this file when it starts.\n"
+        "# to go back to its default. Middenweg reads this file again when it changes.\n"
         "\n"
         "# The layout version of this file. Leave it as it is.\n"
         f"{_SCHEMA_KEY} = {SCHEMA_VERSION}\n"

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from middenweg.domain import lengths
 from middenweg.domain.categories import Category
 
 #: Longer titles are cut: nobody reads past this, and a 1 MB title must not reach the database.
 MAX_TITLE = 1000
-MAX_APP = 200
+#: An app name is cut to what its column holds (PostgreSQL refuses longer ones; see ``domain.lengths``).
+MAX_APP = lengths.APP_NAME
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
@@ -54,9 +56,7 @@ def clean_text(raw: str | bytes | None, limit: int) -> str | None:
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
     text = text.encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates -> "?"
     text = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text or None
+    return lengths.shorten(text, limit) or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from middenweg.domain import lengths
 from middenweg.domain.events import UsageEvent
 from middenweg.i18n import _
 from middenweg.interchange.errors import ImportFormatError
@@ -143,7 +144,12 @@ def _month_json(store: Store, mine: Sequence[DeviceRecord], start: int, end: int
 
 def read_others(store: Store, folder: Path, *, home: DeviceRecord, result: SyncResult) -> None:
     try:
-        homes = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != home.uid and not p.name.startswith("."))
+        # A home's folder is named by its uid; a longer name is no home's (and would not fit its meta key).
+        homes = sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_dir() and p.name != home.uid and not p.name.startswith(".") and len(p.name) <= lengths.DEVICE_UID
+        )
     except OSError as error:
         result.problems.append(
             _("The sync folder {folder} cannot be read ({problem}).").format(folder=folder, problem=error.strerror)

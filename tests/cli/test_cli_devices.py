@@ -128,3 +128,15 @@ def test_a_middenweg_export_with_damaged_unlocks_imports_nothing(cli: CliRunner,
     assert result.code != 0 and "'yesterday' is not a date and time" in result.err and "device 1" in result.err
     assert "Traceback" not in result.err
     assert report(other)["devices"] == []
+
+
+def test_a_device_name_that_is_too_long_is_refused_in_english_and_dutch(cli: CliRunner) -> None:
+    english = cli("config", "set", "device-name", "Living room laptop " * 16)
+    assert english.code == 1 and "Traceback" not in english.err
+    assert "it must be a name of 1 to 64 characters on one line. The file has not been changed." in english.err
+    dutch = cli("config", "set", "device-name", "x" * 65, LANGUAGE="nl")
+    assert dutch.code == 1 and "Traceback" not in dutch.err
+    assert "een naam van 1 tot 64 tekens op één regel" in dutch.err
+    assert ok(cli("config", "get", "device-name")).out.strip() != "x" * 65
+    ok(cli("config", "set", "device-name", "x" * 64))
+    assert ok(cli("config", "get", "device-name")).out.strip() == "x" * 64

@@ -99,6 +99,7 @@ def test_bad_evenings_are_refused_clearly(cli: CliRunner) -> None:
         (("--weekly", "thu", "--from", "7pm", "--to", "23:00"), "not a time of day"),
         (("--weekly", "thu", "--from", "19:00", "--to", "19:00"), "same time"),
         (("--weekly", "thu", "--from", "19:00", "--to", "23:00", "--every", "0"), "week"),
+        (("--weekly", "thu", "--from", "19:00", "--to", "23:00", "--every", "40000"), "not every 40000 weeks"),
         (("--weekly", "thu", "--from", "19:00", "--to", "23:00", "--remind", "soon"), "before the start"),
     ]:
         result = cli("evenings", "add", *args)
@@ -132,3 +133,17 @@ def test_a_check_in_says_how_much_use_was_recorded_during_the_evening(cli: CliRu
     out = ok(cli("evenings", "checkin", "3", "kept")).out
     assert out.splitlines() == [f"Well done: evening 3 of {quiet.isoformat()} is marked as kept."]  # 30 s: no slip
     assert stored_slips(cli) == {phone_free.isoformat(): 1500, screen_free.isoformat(): 3300, quiet.isoformat(): 30}
+
+
+def test_a_title_longer_than_an_evening_may_have_is_refused_in_english_and_dutch(cli: CliRunner) -> None:
+    """The shared PostgreSQL database keeps at most 200 characters of a title (SQLite would keep any): say so."""
+    plan = ("evenings", "add", "--weekly", "thu", "--from", "19:00", "--to", "23:00", "--title")
+    english = cli(*plan, "x" * 300)
+    assert english.code == 1 and "Traceback" not in english.err
+    assert "The title has 300 characters; an evening's title may have at most 200. Choose a shorter one." in english.err
+    dutch = cli(*plan, "x" * 201, LANGUAGE="nl")
+    assert dutch.code == 1 and "Traceback" not in dutch.err
+    assert "De naam heeft 201 tekens; de naam van een avond mag er hoogstens 200 hebben." in dutch.err
+    assert listed(cli) == []
+    ok(cli(*plan, "  " + "é" * 200 + "  "))
+    assert [evening["title"] for evening in listed(cli)] == ["é" * 200]

@@ -174,6 +174,20 @@ def test_an_evening_without_a_weekday_or_with_no_length_is_explained_and_not_add
     assert page.empty_text.isVisible()
 
 
+def test_an_evening_title_cannot_be_typed_longer_than_the_database_keeps(
+    qtbot, page: EveningsPage, planner: Planner
+) -> None:  # type: ignore[no-untyped-def]
+    """200 characters: what a shared PostgreSQL database keeps, and what `middenweg evenings add` allows."""
+    dialog = open_dialog(page)
+    assert dialog.title.maxLength() == 200
+    dialog.weekday_boxes[3].setChecked(True)
+    qtbot.keyClicks(dialog.title, "Board games " * 20)
+    assert dialog.title.text() == ("Board games " * 20)[:200]
+    dialog.ok_button.click()
+    [stored] = planner.evenings.all()
+    assert stored.title == ("Board games " * 20)[:200]
+
+
 def test_an_evening_for_one_date_only(page: EveningsPage, planner: Planner) -> None:
     dialog = open_dialog(page)
     dialog.once.setChecked(True)

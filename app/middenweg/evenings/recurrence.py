@@ -38,6 +38,10 @@ class _Plan:
     new_end: time | None
 
 
+#: The most weeks between two evenings of one series: once a year (the database keeps it in a small integer).
+MOST_WEEKS_APART = 52
+
+
 def validate(evening: Evening) -> list[str]:
     """Problems a person can fix, in the active language; an empty list means the evening is fine."""
     problems: list[str] = []
@@ -45,7 +49,7 @@ def validate(evening: Evening) -> list[str]:
     first: object = evening.first_date
     if not isinstance(first, date) and not evening.weekdays:
         problems.append(_("Choose a date or at least one weekday for this evening."))
-    if evening.every < 1:
+    if not 1 <= evening.every <= MOST_WEEKS_APART:
         problems.append(
             _("An evening can repeat every week or every few weeks, not every {every} weeks.").format(
                 every=evening.every
@@ -212,7 +216,7 @@ def _plans(evening: Evening, changes: Sequence[EveningChange]) -> dict[date, _Pl
 
 def _checked_zone(evening: Evening) -> ZoneInfo:
     tz = _zone(evening.time_zone)
-    broken = evening.every < 1 or any(not 0 <= d <= 6 for d in evening.weekdays)
+    broken = not 1 <= evening.every <= MOST_WEEKS_APART or any(not 0 <= d <= 6 for d in evening.weekdays)
     if tz is None or broken:
         raise Error(" ".join(p for p in validate(evening)))
     return tz

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from middenweg.cli_text import WEEKDAY_NAMES, WEEKDAYS, short_date
+from middenweg.domain import lengths
 from middenweg.domain.evenings import Evening, EveningKind
 from middenweg.evenings.recurrence import validate
 from middenweg.gui.widgets import buddy_label, plain, wrapped_label
@@ -175,7 +176,7 @@ class EveningDialog(QDialog):
     def _name_part(self) -> QFormLayout:
         form = QFormLayout()
         self.title = QLineEdit()
-        self.title.setMaxLength(120)
+        self.title.setMaxLength(lengths.EVENING_TITLE)
         form.addRow(buddy_label(_("Na&me:"), self.title), self.title)
         self.friends = QLineEdit()
         self.friends.setPlaceholderText(_("for example: Sanne, Joris"))

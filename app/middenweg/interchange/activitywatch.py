@@ -32,6 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, cast
 
+from middenweg.domain import lengths
 from middenweg.domain.events import DeviceKind, WindowActivity
 from middenweg.i18n import N_, _, ngettext
 from middenweg.interchange.errors import ImportFormatError
@@ -41,7 +42,9 @@ from middenweg.interchange.errors import ImportFormatError
 #: the reading and reaches the caller unchanged, so raising is a way to cancel.
 Progress = Callable[[int, int], None]
 
-APP_MAX_CHARS: Final = 200
+APP_MAX_CHARS: Final = lengths.APP_NAME
+#: A host name becomes a device's name (and, with a short prefix, its host key).
+HOSTNAME_MAX_CHARS: Final = lengths.DEVICE_NAME
 #: The name of a window whose app name is empty (or only control characters), as the tracker names it.
 UNKNOWN_APP: Final = "unknown"
 TITLE_MAX_CHARS: Final = 1000
@@ -863,18 +866,18 @@ class _Parser:
             if bucket.mode == _WINDOW:
                 assert isinstance(bucket.hostname, str)
                 kind = DeviceKind.PHONE if bucket.is_android else DeviceKind.COMPUTER
-                windows.setdefault((_clean(bucket.hostname, APP_MAX_CHARS), kind), []).append(bucket)
+                windows.setdefault((_clean(bucket.hostname, HOSTNAME_MAX_CHARS), kind), []).append(bucket)
             elif bucket.mode == _UNLOCK:
                 # The same host and kind as the window buckets beside it, so an "-synced-from-<host>" copy (which
                 # keeps its host's "hostname" and aw-android's id prefix and client) joins that host's own unlocks,
                 # and a set counts an unlock both copies hold once.
                 assert isinstance(bucket.hostname, str)
                 kind = DeviceKind.PHONE if bucket.is_android else DeviceKind.COMPUTER
-                unlocks.setdefault((_clean(bucket.hostname, APP_MAX_CHARS), kind), set()).update(bucket.unlocks)
+                unlocks.setdefault((_clean(bucket.hostname, HOSTNAME_MAX_CHARS), kind), set()).update(bucket.unlocks)
                 unlock_buckets += 1
             elif bucket.mode == _AFK and not bucket.is_android:
                 assert isinstance(bucket.hostname, str)
-                awake.setdefault(_clean(bucket.hostname, APP_MAX_CHARS), []).append(bucket)
+                awake.setdefault(_clean(bucket.hostname, HOSTNAME_MAX_CHARS), []).append(bucket)
             else:
                 # Includes aw-android's screen on/off "afkstatus" bucket: ActivityWatch does not filter phone
                 # time by it either (its phone queries have no AFK step), and its not-afk events last ~0 s.

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from middenweg.domain import lengths
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind, UsageEvent
 from middenweg.i18n import _
@@ -241,9 +242,20 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
             kind = DeviceKind(str(item.get("kind")))
         except ValueError:
             raise _fail(source, where, _('"kind" must be "computer" or "phone"')) from None
-        uid, host_key, name = (_text(item.get(key), MAX_APP) for key in ("uid", "host_key", "name"))
+        uid = _text(item.get("uid"), lengths.DEVICE_HOST_KEY)
+        host_key = _text(item.get("host_key"), lengths.DEVICE_HOST_KEY)
+        name = _text(item.get("name"), lengths.DEVICE_NAME)
         if not uid or not host_key or not name:
             raise _fail(source, where, _('"uid", "host_key" and "name" must be non-empty text'))
+        if len(uid) > lengths.DEVICE_UID:
+            # A uid names the device in every home; a shortened one could name another device, so it is refused.
+            raise _fail(
+                source,
+                where,
+                _('"uid" has {count} characters; a device\'s uid has at most {limit}').format(
+                    count=len(uid), limit=lengths.DEVICE_UID
+                ),
+            )
         devices.append(ExportDevice(uid, host_key, name, kind))
         raw_unlocks = item.get("unlocks", [])
         if not isinstance(raw_unlocks, list):
@@ -259,7 +271,7 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
         where = _("event {n}").format(n=index + 1)
         if not isinstance(item, dict):
             raise _fail(source, where, _("it is not an object"))
-        device = _text(item.get("device"), MAX_APP)
+        device = _text(item.get("device"), lengths.DEVICE_HOST_KEY)
         if device not in known:
             raise _fail(source, where, _("it names a device that is not in the file"))
         start = _epoch(item.get("start_utc"), source, where)
@@ -275,7 +287,7 @@ def parse_middenweg_export(raw: bytes, source: str) -> MiddenwegExport:
         # A name that is empty once cleaned is what the tracker calls "unknown"; such events can be in a database
         # (imported from ActivityWatch), and what Middenweg exported must import again.
         app = _text(app, MAX_APP) or "unknown"
-        label = _text(label, MAX_APP) or app
+        label = _text(label, lengths.LABEL) or lengths.shorten(app, lengths.LABEL)
         title = item.get("title")
         if title is not None and not isinstance(title, str):
             raise _fail(source, where, _('"title" must be text or null'))

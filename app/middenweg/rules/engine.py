@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from middenweg.domain import lengths
 from middenweg.domain.categories import Category
 from middenweg.i18n import _
 from middenweg.rules import browsers
@@ -277,7 +278,7 @@ class _CompiledRule:
         return False
 
     def result(self, app: str) -> Classification:
-        return self.fixed if self.fixed is not None else Classification(self.rule.category, app)
+        return self.fixed if self.fixed is not None else Classification(self.rule.category, _app_label(app))
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +348,7 @@ class RuleSet:
                     return rule.result(app)
         if plan.fallback is not None:
             return plan.fallback.result(app)
-        return Classification(Category.OTHER, app)
+        return Classification(Category.OTHER, _app_label(app))
 
     def _plan(self, app: str) -> _Plan:
         plan = self._plans.get(app)
@@ -372,6 +373,12 @@ class RuleSet:
             self._plans.clear()
         self._plans[app] = plan
         return plan
+
+
+def _app_label(app: str) -> str:
+    """A window listed under its app's name: an app name from elsewhere than the tracker or an import (which cut it
+    already) may be longer than a label may be."""
+    return lengths.shorten(app, lengths.LABEL)
 
 
 def _fingerprint(rules: Sequence[Rule]) -> str:

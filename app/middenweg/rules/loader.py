@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from middenweg.domain import lengths
 from middenweg.domain.categories import Category
 from middenweg.i18n import _
 from middenweg.rules.engine import Rule, RuleOrigin, RuleProblem, RuleSet, compile_pattern
@@ -289,6 +290,21 @@ class _Reader:
                 ).format(value=_describe(label)),
             )
             ok = False
+        elif isinstance(label, str) and len(label.strip()) > lengths.LABEL:
+            self._problem(
+                line_of("label"),
+                _("The label has {count} characters; a label may have at most {limit}. The rule is not used.").format(
+                    count=len(label.strip()), limit=lengths.LABEL
+                ),
+            )
+            ok = False
+        elif isinstance(label, str) and "\x00" in label:
+            # PostgreSQL cannot store a NUL character in any text (SQLite can), so no engine gets one.
+            self._problem(
+                line_of("label"),
+                _("The label holds a NUL character (\\u0000); write it without one. The rule is not used."),
+            )
+            ok = False
         if not ok or category is None or not isinstance(in_browser, bool):
             return None
         titles = patterns.get("title", ())
@@ -409,6 +425,7 @@ def _label_from_titles(category: Category, titles: tuple[str, ...]) -> str | Non
     """A label for a social or messaging title rule without one: its first title glob without the wildcards."""
     if category is Category.OTHER or not titles:
         return None
-    words = titles[0].replace("*", " ").replace("?", " ").strip(_LABEL_TRIM)
+    words = titles[0].replace("\x00", " ").replace("*", " ").replace("?", " ").strip(_LABEL_TRIM)
     words = " ".join(words.split())
-    return words if any(char.isalpha() for char in words) else None
+    # A long title pattern makes a long label; it is shortened, as a label written out is not (that is refused).
+    return lengths.shorten(words, lengths.LABEL) if any(char.isalpha() for char in words) else None

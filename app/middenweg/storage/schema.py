@@ -4,7 +4,9 @@ Compactness matters (years of history, one row per focus change): devices, apps,
 tables and an event row is four small integers. Events never cross a 15-minute UTC boundary (``QUARTER``); every
 time zone in use today has an offset that is a multiple of 15 minutes, so a local day is cut exactly by an event's
 start, and a range query needs to look back at most one quarter. ``models`` maps typed ORM classes onto these same
-tables; the tracker imports only this module, which keeps sqlalchemy.orm (~6 MB) out of its memory.
+tables; the tracker imports only this module, which keeps sqlalchemy.orm (~6 MB) out of its memory. Text lengths
+come from ``domain.lengths``, which the checks and shortening before storage use too: PostgreSQL enforces them and
+SQLite does not, so nothing may reach a column longer than it is.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from middenweg.domain import lengths
 
 #: Events are split at multiples of this many seconds since the epoch (see the module docstring).
 QUARTER = 900
@@ -45,7 +49,7 @@ EPOCH = Integer().with_variant(BigInteger(), "postgresql")
 meta = Table(
     "meta",
     metadata,
-    Column("key", String(64), primary_key=True),
+    Column("key", String(lengths.META_KEY), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
@@ -54,10 +58,10 @@ devices = Table(
     "devices",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("uid", String(36), unique=True, nullable=False),
-    Column("host_key", String(300), unique=True, nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("uid", String(lengths.DEVICE_UID), unique=True, nullable=False),
+    Column("host_key", String(lengths.DEVICE_HOST_KEY), unique=True, nullable=False),
+    Column("name", String(lengths.DEVICE_NAME), nullable=False),
+    Column("kind", String(lengths.DEVICE_KIND), nullable=False),
     CheckConstraint("kind IN ('computer', 'phone')", name="kind"),
 )
 
@@ -65,7 +69,7 @@ apps = Table(
     "apps",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), unique=True, nullable=False),
+    Column("name", String(lengths.APP_NAME), unique=True, nullable=False),
 )
 
 titles = Table(
@@ -83,8 +87,8 @@ windows = Table(
     Column("id", Integer, primary_key=True),
     Column("app_id", ForeignKey("apps.id"), nullable=False),
     Column("title_id", ForeignKey("titles.id"), nullable=True),
-    Column("category", String(16), nullable=False),
-    Column("label", String(200), nullable=False),
+    Column("category", String(lengths.CATEGORY), nullable=False),
+    Column("label", String(lengths.LABEL), nullable=False),
     CheckConstraint("category IN ('social', 'messaging', 'other')", name="category"),
 )
 
@@ -127,14 +131,14 @@ evenings = Table(
     "evenings",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("title", String(200), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("title", String(lengths.EVENING_TITLE), nullable=False),
+    Column("kind", String(lengths.EVENING_KIND), nullable=False),
     Column("start_minute", SmallInteger, nullable=False),
     Column("end_minute", SmallInteger, nullable=False),
     Column("first_date", Date, nullable=False),
     Column("weekdays", SmallInteger, nullable=False),
     Column("every", SmallInteger, nullable=False),
-    Column("time_zone", String(64), nullable=False),
+    Column("time_zone", String(lengths.TIME_ZONE), nullable=False),
     Column("friends", JSON, nullable=False),
     Column("remind_before", JSON, nullable=False),
     Column("end_note", Boolean, nullable=False),
@@ -161,7 +165,7 @@ checkins = Table(
     metadata,
     Column("evening_id", ForeignKey("evenings.id"), primary_key=True),
     Column("date", Date, primary_key=True),
-    Column("result", String(8), nullable=False),
+    Column("result", String(lengths.CHECKIN_RESULT), nullable=False),
     Column("slipped_seconds", Integer, nullable=False),
     Column("recorded_at", EPOCH, nullable=False),
     CheckConstraint("result IN ('kept', 'partly', 'not')", name="result"),
@@ -172,7 +176,7 @@ checkins = Table(
 goals = Table(
     "goals",
     metadata,
-    Column("name", String(32), primary_key=True),
+    Column("name", String(lengths.GOAL_NAME), primary_key=True),
     Column("value", Integer, nullable=False),
     Column("updated_at", EPOCH, nullable=False),
 )
@@ -182,6 +186,6 @@ goals = Table(
 delivered = Table(
     "delivered",
     metadata,
-    Column("key", String(120), primary_key=True),
+    Column("key", String(lengths.DELIVERED_KEY), primary_key=True),
     Column("at", EPOCH, nullable=False),
 )

@@ -512,3 +512,69 @@ def test_the_format_example_in_builtin_toml_is_valid_and_does_what_it_says(tmp_p
     assert rules.classify("chrome.exe", "Feed | LinkedIn - Google Chrome") == Classification(Category.OTHER, "LinkedIn")
     assert rules.classify("firefox", "Board - Jira — Mozilla Firefox").category is Category.OTHER
     assert rules.classify("firefox", "Home / X — Mozilla Firefox").category is Category.SOCIAL
+
+
+# --- labels and the length a database keeps ----------------------------------------------------------------------
+
+
+def test_a_label_longer_than_a_label_may_be_is_a_problem_at_its_line_and_the_rule_is_not_used(tmp_path: Path) -> None:
+    """PostgreSQL keeps at most 200 characters of a label (SQLite would keep any), so a longer one is refused."""
+    longest = "L" * 200
+    path = write(
+        tmp_path,
+        f"""
+        [[rule]]
+        app = "xyzzy"
+        category = "social"
+        label = "{"L" * 201}"
+
+        [[rule]]
+        app = "plugh"
+        category = "messaging"
+        label = "  {longest}  "
+        """,
+    )
+    rules, problems = load_rules(path)
+    assert lines_of(problems) == [4]
+    assert problems[0].message == "The label has 201 characters; a label may have at most 200. The rule is not used."
+    assert rules.classify("xyzzy", None) == Classification(Category.OTHER, "xyzzy")
+    assert rules.classify("plugh", None) == Classification(Category.MESSAGING, longest)
+
+
+def test_a_label_made_from_a_long_title_pattern_is_shortened(tmp_path: Path) -> None:
+    path = write(tmp_path, f'[[rule]]\ntitle = "*{"Club " * 60}*"\ncategory = "social"\n')
+    rules, problems = load_rules(path)
+    assert problems == []
+    label = rules.classify("firefox", "Club " * 60 + "— Mozilla Firefox").label
+    assert label == "Club " * 39 + "Club…" and len(label) == 200
+
+
+def test_a_window_listed_under_a_very_long_app_name_gets_a_label_that_fits() -> None:
+    app = "A" * 250
+    assert builtin_rules().classify(app, None) == Classification(Category.OTHER, "A" * 199 + "…")
+
+
+def test_a_label_with_a_nul_character_is_a_problem_and_a_title_pattern_with_one_makes_a_label_without(
+    tmp_path: Path,
+) -> None:
+    """PostgreSQL cannot store a NUL (SQLite can): the label is refused, on every engine alike."""
+    path = write(
+        tmp_path,
+        """
+        [[rule]]
+        app = "xyzzy"
+        category = "social"
+        label = "Mast\\u0000odon"
+
+        [[rule]]
+        title = "*Club\\u0000Night*"
+        category = "social"
+        """,
+    )
+    rules, problems = load_rules(path)
+    assert lines_of(problems) == [4]
+    assert problems[0].message == (
+        "The label holds a NUL character (\\u0000); write it without one. The rule is not used."
+    )
+    assert rules.classify("xyzzy", None).category is Category.OTHER
+    assert rules.classify("firefox", "Club\x00Night") == Classification(Category.SOCIAL, "Club Night")
