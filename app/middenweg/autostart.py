@@ -18,15 +18,14 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 from xml.parsers.expat import ExpatError
 
 from middenweg.i18n import _
+from middenweg.public_files import write_public
 
 __all__ = [
     "DESKTOP_FILE_NAME",
@@ -195,12 +194,17 @@ def _unescape_string(value: str) -> str:
     return "".join(out)
 
 
-def _desktop_entry(argv: Sequence[str], *, hidden: bool = False) -> str:
+def _exec_argv(argv: Sequence[str]) -> list[str]:
+    """``argv`` as a desktop entry's Exec key must run it (the autostart entry and the menu entry alike)."""
     run = list(argv)
     if "%" in run[0]:
         # GLib (GNOME, Xfce, Cinnamon...) checks that the program exists before it expands field codes, so a
         # program path with "%%" in it would never be found; env takes the path as an argument instead.
         run.insert(0, shutil.which("env") or "/usr/bin/env")
+    return run
+
+
+def _desktop_entry(argv: Sequence[str], *, hidden: bool = False) -> str:
     lines = [
         "[Desktop Entry]",
         "Type=Application",
@@ -209,7 +213,7 @@ def _desktop_entry(argv: Sequence[str], *, hidden: bool = False) -> str:
         f"Comment[nl]={_COMMENT_NL}",
         # TryExec: once Middenweg is uninstalled the session skips the entry instead of failing at login.
         f"TryExec={_escape_string(argv[0])}",
-        f"Exec={desktop_exec(run)}",
+        f"Exec={desktop_exec(_exec_argv(argv))}",
         "Icon=middenweg",
         "Terminal=false",
         # The tray app maps no window at start, so startup notification would only show a busy cursor.
@@ -487,23 +491,9 @@ def _reason(exc: OSError) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all (temp file in the same folder, then os.replace), mode 0644."""
+    """Write ``path`` whole or not at all, mode 0644 (`write_public`)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The temp name must not end in .desktop/.plist: the session scans the folder for those.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            # mkstemp makes 0600; autostart entries are conventionally 0644, and nothing secret is in them.
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_public(path, data)
     except OSError as exc:
         raise AutostartError(
             _(
@@ -536,6 +526,12 @@ def _xdg_dir(env: Mapping[str, str], name: str) -> Path | None:
     return Path(value) if value and os.path.isabs(value) else None
 
 
+def _home(env: Mapping[str, str]) -> Path:
+    # $HOME when it is an absolute path, as the XDG folders are read; else what the OS says.
+    value = env.get("HOME", "")
+    return Path(value) if value and os.path.isabs(value) else Path.home()
+
+
 def autostart_backend(
     platform: str | None = None,
     environ: Mapping[str, str] | None = None,
@@ -552,8 +548,7 @@ def autostart_backend(
     plat = sys.platform if platform is None else platform
     env = os.environ if environ is None else environ
     if home is None:
-        env_home = env.get("HOME", "")
-        home = Path(env_home) if env_home and os.path.isabs(env_home) else Path.home()
+        home = _home(env)
     if plat == "win32":
         return WindowsRunAutostart(registry if registry is not None else WinregRunKey(), command)
     if plat == "darwin":

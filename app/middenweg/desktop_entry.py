@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -23,8 +22,17 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TextIO
 
-from middenweg.autostart import _escape_string, _xdg_dir, desktop_exec, start_command
+from middenweg.autostart import (
+    _escape_string,
+    _exec_argv,
+    _home,
+    _reason,
+    _xdg_dir,
+    desktop_exec,
+    start_command,
+)
 from middenweg.i18n import _
+from middenweg.public_files import write_public
 
 __all__ = [
     "APP_ID",
@@ -91,17 +99,13 @@ def user_data_home(environ: Mapping[str, str] | None = None, home: Path | None =
     """``$XDG_DATA_HOME`` when it is an absolute path, else ``~/.local/share``."""
     env = os.environ if environ is None else environ
     if home is None:
-        env_home = env.get("HOME", "")
-        home = Path(env_home) if env_home and os.path.isabs(env_home) else Path.home()
+        home = _home(env)
     return _xdg_dir(env, "XDG_DATA_HOME") or home / ".local" / "share"
 
 
 def _entry_text(template: str, argv: Sequence[str]) -> str:
     """The packaged entry with each Exec (the app's and its actions') and TryExec turned into ``argv``."""
-    run = list(argv)
-    if "%" in run[0]:
-        # As in the autostart entry: GLib looks for the program before it expands "%%", so env carries the path.
-        run.insert(0, shutil.which("env") or "/usr/bin/env")
+    run = _exec_argv(argv)
     lines: list[str] = []
     for line in template.split("\n"):
         key, sep, value = line.partition("=")
@@ -193,26 +197,9 @@ def remove_desktop_entry(data_home: Path | None = None, *, platform: str | None 
 # --- files and the desktop's caches -------------------------------------------------------------------------
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The temp name must not end in .desktop, .xml or .png: the desktop scans these folders for those.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; these are conventionally 0644 (see autostart)
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_public(path, data)
     except OSError as exc:
         raise DesktopEntryError(
             _(

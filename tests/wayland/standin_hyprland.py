@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from standins import StandInSocket
 
 from middenweg.tracking.platforms.wlroots import CALL_TIMEOUT
 
@@ -88,48 +89,33 @@ NO_WINDOW = b"{}"  # activeWindowRequest when no window is mapped and focused
 # -- the stand-in hyprctl socket ----------------------------------------------------------------------------------
 
 
-class StandInHyprland:
+class StandInHyprland(StandInSocket):
     """A stand-in for Hyprland's hyprctl socket, NOT Hyprland: each connection's request is recorded and answered
     with ``answer`` (bytes; None: close without a word; b"": keep the connection open and say nothing)."""
 
     def __init__(self, path: Path, answer: bytes | None) -> None:
-        self.path = path
         self.answer = answer
         self.requests: list[bytes] = []
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(str(path))
-        self._server.listen(10)  # "10 max queued", as Hyprland's
-        self._server.settimeout(0.05)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(path, backlog=10)  # "10 max queued", as Hyprland's
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                request = b""
-                while True:  # hyprCtlFDTick: read 1023 bytes at a time until a shorter read
-                    piece = conn.recv(1023)
-                    request += piece
-                    if len(piece) < 1023:
-                        break
-                self.requests.append(request)
-                if self.answer is None:
-                    continue
-                if not self.answer:
-                    self._stop.wait(2 * CALL_TIMEOUT + 0.5)
-                    continue
-                conn.sendall(self.answer)
+    def _talk(self, conn: socket.socket) -> None:
+        request = b""
+        while True:  # hyprCtlFDTick: read 1023 bytes at a time until a shorter read
+            piece = conn.recv(1023)
+            request += piece
+            if len(piece) < 1023:
+                break
+        self.requests.append(request)
+        if self.answer is None:
+            return
+        if not self.answer:
+            self._stop.wait(2 * CALL_TIMEOUT + 0.5)
+            return
+        conn.sendall(self.answer)
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._server.close()
+        super().stop()
         with contextlib.suppress(OSError):
             self.path.unlink()
 

@@ -13,11 +13,12 @@ from typing import Any
 import psutil
 import pytest
 from standin_gnome import GnomeStandin, start_gnome_standin
+from standins import each_stopped
 
 from desktop import SessionBus, session_bus
 from fakes import FakeClock
 from middenweg.tracking.platforms.gnome import RETRY_SECONDS, GnomeWindowProbe, MutterIdleProbe, create_gnome
-from middenweg.tracking.probes import ProbeState, WindowInfo
+from middenweg.tracking.probes import ProbeState, WindowInfo, WindowReading
 
 pytest_plugins = ["desktop"]
 pytestmark = pytest.mark.wayland
@@ -62,16 +63,11 @@ PROBE_NAMES = {
 @pytest.fixture
 def gnome(dbus_session: SessionBus, tmp_path: Path) -> Iterator[StartStandin]:
     """A factory: ``gnome(focused_window=True, ...)`` starts a stand-in on the test's bus; all stop at teardown."""
-    started: list[GnomeStandin] = []
 
-    def start(**parts: Any) -> GnomeStandin:
-        standin = start_gnome_standin(dbus_session, tmp_path / f"gnome-{len(started)}", **parts)
-        started.append(standin)
-        return standin
+    def start(number: int, **parts: Any) -> GnomeStandin:
+        return start_gnome_standin(dbus_session, tmp_path / f"gnome-{number}", **parts)
 
-    yield start
-    for standin in started:
-        standin.stop()
+    yield from each_stopped(start)
 
 
 @pytest.fixture
@@ -385,6 +381,17 @@ def test_a_session_bus_that_goes_away_and_comes_back(tmp_path: Path) -> None:
 
 # -- odd data -------------------------------------------------------------------------------------------------------
 
+
+def cannot_use(reading: WindowReading, extension: str) -> None:
+    """The reading says that ``extension`` gave an answer the probe cannot use, and names no window."""
+    assert reading.status.state is ProbeState.UNSUPPORTED
+    assert reading.status.reason.startswith(
+        f'The GNOME Shell extension "{extension}" gave an answer Middenweg cannot use ('
+    )
+    assert reading.status.reason.endswith("); update or reinstall it from extensions.gnome.org.")
+    assert reading.window is None
+
+
 ODD_FOCUSED_WINDOW_ANSWERS = {
     "not JSON": "{'title': 'python repr'}",
     "empty string": "",
@@ -403,14 +410,7 @@ def test_a_focused_window_answer_it_cannot_use_says_which_extension(
     window_probe, _idle = probes
     gnome(focused_window=True, state={"focused_window_answer": answer})
 
-    reading = window_probe.active_window()
-
-    assert reading.status.state is ProbeState.UNSUPPORTED
-    assert reading.status.reason.startswith(
-        'The GNOME Shell extension "Focused Window D-Bus" gave an answer Middenweg cannot use ('
-    )
-    assert reading.status.reason.endswith("); update or reinstall it from extensions.gnome.org.")
-    assert reading.window is None
+    cannot_use(window_probe.active_window(), "Focused Window D-Bus")
 
 
 ODD_WINDOW_LISTS = {
@@ -427,10 +427,7 @@ def test_a_window_list_it_cannot_use_says_which_extension(
     window_probe, _idle = probes
     gnome(window_calls=True, state={"window_list_answer": answer})
 
-    reading = window_probe.active_window()
-
-    assert reading.status.state is ProbeState.UNSUPPORTED
-    assert reading.status.reason.startswith('The GNOME Shell extension "Window Calls Extended" gave an answer')
+    cannot_use(window_probe.active_window(), "Window Calls Extended")
 
 
 SANE_READINGS = {

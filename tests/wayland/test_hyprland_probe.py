@@ -22,6 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 from standin_hyprland import NO_WINDOW, Hypr, active_window_answer
+from standins import StandInSocket, each_stopped
 
 from desktop import wait_until
 from fakes import FakeClock
@@ -193,7 +194,7 @@ def _event(object_id: int, opcode: int, body: bytes = b"") -> bytes:
     return _HEADER.pack(object_id, (8 + len(body)) << 16 | opcode) + body
 
 
-class StandInCompositor:
+class StandInCompositor(StandInSocket):
     """A stand-in Wayland compositor, NOT a compositor: it speaks the Wayland wire format for just what an idle
     client uses, as the protocol files define it: wl_display.sync/get_registry and the error and delete_id events,
     wl_registry.bind and global, wl_callback.done (wayland.xml); ext_idle_notifier_v1.get_idle_notification
@@ -202,56 +203,34 @@ class StandInCompositor:
     timeout) from plasma-wayland-protocols' idle.xml. ``globals_`` are the interfaces it offers."""
 
     def __init__(self, path: Path, globals_: list[tuple[str, int]], *, silent: bool = False) -> None:
-        self.path = path
         self.globals = globals_
         self.silent = silent
         self.bound: dict[int, str] = {}  # object id -> interface
         self.notifications: list[tuple[str, int, int, int]] = []  # (interface, new id, timeout ms, seat id)
         self._conn: socket.socket | None = None
         self._lock = threading.Lock()
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(str(path))
-        self._server.listen(1)
-        self._server.settimeout(0.05)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(path, backlog=1)
 
     def _send(self, data: bytes) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.sendall(data)
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            conn.settimeout(0.05)
-            with self._lock:
-                self._conn = conn
-            buffer = b""
-            while not self._stop.is_set():
-                try:
-                    chunk = conn.recv(4096)
-                except TimeoutError:
-                    continue
-                except OSError:
+    def _talk(self, conn: socket.socket) -> None:
+        with self._lock:
+            self._conn = conn
+        buffer = b""
+        for chunk in self._received(conn):
+            buffer += chunk
+            while len(buffer) >= 8:
+                object_id, size_opcode = _HEADER.unpack_from(buffer)
+                size = size_opcode >> 16
+                if len(buffer) < size:
                     break
-                if not chunk:
-                    break
-                buffer += chunk
-                while len(buffer) >= 8:
-                    object_id, size_opcode = _HEADER.unpack_from(buffer)
-                    size = size_opcode >> 16
-                    if len(buffer) < size:
-                        break
-                    self._request(object_id, size_opcode & 0xFFFF, buffer[8:size])
-                    buffer = buffer[size:]
-            with self._lock:
-                self._conn = None
-            conn.close()
+                self._request(object_id, size_opcode & 0xFFFF, buffer[8:size])
+                buffer = buffer[size:]
+        with self._lock:
+            self._conn = None
 
     def _request(self, object_id: int, opcode: int, body: bytes) -> None:
         if self.silent:
@@ -293,24 +272,13 @@ class StandInCompositor:
         """What libwayland sends before it cuts a client off: wl_display.error(object, code, message)."""
         self._send(_event(1, 0, struct.pack("=II", self.notifications[-1][1], 1) + _string("invalid timeout")))
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._server.close()
-
 
 @pytest.fixture
 def compositor(tmp_path: Path) -> Iterator[Callable[..., StandInCompositor]]:
-    made: list[StandInCompositor] = []
+    def start(number: int, globals_: list[tuple[str, int]], **options: bool) -> StandInCompositor:
+        return StandInCompositor(tmp_path / f"wayland-{number + 1}", globals_, **options)
 
-    def start(globals_: list[tuple[str, int]], **options: bool) -> StandInCompositor:
-        server = StandInCompositor(tmp_path / f"wayland-{len(made) + 1}", globals_, **options)
-        made.append(server)
-        return server
-
-    yield start
-    for server in made:
-        server.stop()
+    yield from each_stopped(start)
 
 
 HYPRLAND_GLOBALS = [("wl_compositor", 6), ("wl_seat", 9), ("ext_idle_notifier_v1", 1), ("xdg_wm_base", 6)]

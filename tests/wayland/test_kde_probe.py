@@ -23,6 +23,7 @@ from standin_kde import (
     run_in_qt,
     start_kde_standin,
 )
+from standins import each_stopped
 
 from desktop import SessionBus, wait_until
 from fakes import FakeClock
@@ -90,18 +91,13 @@ def seen(window: dict[str, Any]) -> WindowInfo:
 
 @pytest.fixture
 def kde(dbus_session: SessionBus, tmp_path: Path) -> Iterator[StartStandin]:
-    """Start stand-ins on the test's bus (keyword arguments as start_kde_standin); all stopped at teardown."""
-    started: list[KdeStandin] = []
+    """Start stand-ins on the test's bus (keyword arguments as start_kde_standin); all stopped at teardown (a frozen
+    one too: stop_process wakes it to act on TERM)."""
 
-    def start(**options: Any) -> KdeStandin:
-        standin = start_kde_standin(dbus_session, tmp_path / f"kde{len(started)}", **options)
-        started.append(standin)
-        return standin
+    def start(number: int, **options: Any) -> KdeStandin:
+        return start_kde_standin(dbus_session, tmp_path / f"kde{number}", **options)
 
-    yield start
-    for standin in started:
-        standin.resume()
-        standin.stop()
+    yield from each_stopped(start)
 
 
 @pytest.fixture
@@ -132,6 +128,19 @@ def reads(probe: KWinWindowProbe, expected: WindowReading) -> None:
 
 def ok(window: WindowInfo | None) -> WindowReading:
     return WindowReading(ProbeStatus(ProbeState.OK), window)
+
+
+def script_running(
+    kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe], in_front: dict[str, Any] | None = None
+) -> tuple[KdeStandin, KWinWindowProbe]:
+    """A stand-in KWin with ``in_front`` in front (None: no window), and the window probe once it has read that: its
+    script is loaded and running."""
+    standin = kde()
+    if in_front is not None:
+        standin.activate(in_front)
+    window, _idle = probes
+    assert window.active_window() == ok(None if in_front is None else seen(in_front))
+    return standin, window
 
 
 # -- the window probe ---------------------------------------------------------------------------------------------
@@ -184,10 +193,7 @@ def test_on_plasma_5_the_plasma_5_object_path_is_asked_first(
 def test_focus_and_title_changes_show_up_as_the_app_title_and_process(
     kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe]
 ) -> None:
-    standin = kde()
-    window, _idle = probes
-    standin.activate(TELEGRAM)
-    assert window.active_window() == ok(seen(TELEGRAM))
+    standin, window = script_running(kde, probes, TELEGRAM)
 
     standin.activate(FIREFOX)
     reads(window, ok(seen(FIREFOX)))
@@ -218,9 +224,7 @@ def test_a_window_without_a_class_is_named_by_its_desktop_file_its_name_or_its_p
 def test_no_active_window_is_an_ok_reading_without_a_window(
     kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe]
 ) -> None:
-    standin = kde()
-    window, _idle = probes
-    assert window.active_window() == ok(None)  # nothing was in front when the script was loaded
+    standin, window = script_running(kde, probes)  # nothing was in front when the script was loaded
 
     standin.activate(TELEGRAM)
     reads(window, ok(seen(TELEGRAM)))
@@ -232,9 +236,7 @@ def test_no_active_window_is_an_ok_reading_without_a_window(
 def test_close_unloads_the_script_and_removes_its_file(
     kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe]
 ) -> None:
-    standin = kde()
-    window, _idle = probes
-    assert window.active_window() == ok(None)
+    standin, window = script_running(kde, probes)
     file = Path(standin.state()["scripts"][0]["file"])
 
     window.close()
@@ -395,10 +397,7 @@ def test_a_hung_kwin_costs_one_timeout_then_waits_for_the_retry_time(
 def test_a_kwin_that_hangs_after_loading_does_not_stall_the_reading(
     kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe]
 ) -> None:
-    standin = kde()
-    standin.activate(TELEGRAM)
-    window, _idle = probes
-    assert window.active_window() == ok(seen(TELEGRAM))
+    standin, window = script_running(kde, probes, TELEGRAM)
     asked_before = len(standin.state()["calls"])
     standin.freeze()
     reading = window.active_window()
@@ -412,10 +411,7 @@ def test_a_kwin_that_hangs_after_loading_does_not_stall_the_reading(
 def test_odd_calls_from_kwin_are_answered_and_never_raise(
     kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe]
 ) -> None:
-    standin = kde()
-    standin.activate(TELEGRAM)
-    window, _idle = probes
-    assert window.active_window() == ok(seen(TELEGRAM))
+    standin, window = script_running(kde, probes, TELEGRAM)
 
     standin.send(REPORT_WINDOW, "i", [7])
     standin.send("Quit", "", [])
@@ -444,10 +440,7 @@ def test_only_kwin_may_report_the_window(
 ) -> None:
     from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
 
-    standin = kde()
-    standin.activate(TELEGRAM)
-    window, _idle = probes
-    assert window.active_window() == ok(seen(TELEGRAM))
+    standin, window = script_running(kde, probes, TELEGRAM)
     probe_name = standin.state()["scripts"][0]["reports_to"]
     address = DBusAddress(REPORT_PATH, bus_name=probe_name, interface=REPORT_INTERFACE)
     spoof = new_method_call(address, REPORT_WINDOW, "sssss", ("evil", "evil", "evil", "1", ""))
@@ -470,9 +463,7 @@ def test_only_kwin_may_report_the_window(
 def test_the_probe_introspects_its_report_object(
     kde: StartStandin, probes: tuple[KWinWindowProbe, ScreenSaverIdleProbe]
 ) -> None:
-    standin = kde()
-    window, _idle = probes
-    assert window.active_window() == ok(None)
+    standin, window = script_running(kde, probes)
 
     standin.send("org.freedesktop.DBus.Introspectable.Introspect", "", [])
     standin.send("Introspect", "", [])  # on the report interface there is no such method

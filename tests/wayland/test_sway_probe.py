@@ -11,13 +11,13 @@ import copy
 import json
 import socket
 import struct
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from standins import StandInSocket, each_stopped
 from sway_session import SwaySession, sway_session
 
 from desktop import wait_until
@@ -346,43 +346,18 @@ def _big_tree(workspaces: int, per_workspace: int, focused: int) -> dict[str, An
     return {"id": 1, "type": "root", "name": "root", "nodes": [scratch, output], "floating_nodes": [], "focus": [3]}
 
 
-class StandInSway:
+class StandInSway(StandInSocket):
     """A stand-in for sway's IPC socket, NOT sway: it reads i3-ipc messages and answers each GET_TREE with the bytes
     ``answer(kind)`` returns (None: close the connection; b"": say nothing)."""
 
     def __init__(self, path: Path, answer: Callable[[int], bytes | None]) -> None:
-        self.path = path
         self.answer = answer
         self.requests: list[int] = []
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(str(path))
-        self._server.listen(4)
-        self._server.settimeout(0.05)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(0.05)
-                self._talk(conn)
+        super().__init__(path, backlog=4)
 
     def _talk(self, conn: socket.socket) -> None:
         buffer = b""
-        while not self._stop.is_set():
-            try:
-                chunk = conn.recv(4096)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if not chunk:
-                return
+        for chunk in self._received(conn):
             buffer += chunk
             while len(buffer) >= _HEADER.size:
                 _magic, length, kind = _HEADER.unpack_from(buffer)
@@ -393,24 +368,13 @@ class StandInSway:
                     return
                 conn.sendall(answer)
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._server.close()
-
 
 @pytest.fixture
 def stand_in(tmp_path: Path) -> Iterator[Callable[[Callable[[int], bytes | None]], StandInSway]]:
-    servers: list[StandInSway] = []
+    def start(number: int, answer: Callable[[int], bytes | None]) -> StandInSway:
+        return StandInSway(tmp_path / f"sway-ipc.{number}.sock", answer)
 
-    def start(answer: Callable[[int], bytes | None]) -> StandInSway:
-        server = StandInSway(tmp_path / f"sway-ipc.{len(servers)}.sock", answer)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+    yield from each_stopped(start)
 
 
 def _frame(payload: bytes, kind: int = GET_TREE, magic: bytes = b"i3-ipc", length: int | None = None) -> bytes:

@@ -9,7 +9,6 @@ Waits are real seconds (kept to a few) because the process under test runs on th
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -24,7 +23,8 @@ from standin_kde import KdeStandin, start_kde_standin
 from sway_session import SwaySession, sway_session
 
 from clirunner import CliRunner, Result
-from desktop import SessionBus, stop_process, wait_until
+from desktop import SessionBus, wait_until
+from tracker_process import Tracker, seconds_by_category
 
 pytestmark = [pytest.mark.e2e, pytest.mark.wayland]
 
@@ -54,34 +54,6 @@ def middenweg(env: dict[str, str], *args: str) -> Result:
         [sys.executable, "-m", "middenweg", *args], capture_output=True, text=True, env=env, timeout=60, check=False
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
-
-
-class Tracker:
-    def __init__(self, cli: CliRunner, env: dict[str, str], *args: str) -> None:
-        self.log = cli.home.parent / "tracker.log"
-        self.log_handle = self.log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "middenweg", "track", "--headless", "--interval", "0.5", *args],
-            env=env,
-            stdout=self.log_handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until(lambda: "Ctrl+C" in self.log.read_text(), "the tracker to start", timeout=20)
-
-    def stop(self) -> int:
-        stop_process(self.process, sig=signal.SIGINT, timeout=10)
-        self.log_handle.close()
-        return self.process.returncode
-
-
-def seconds_by_category(cli: CliRunner) -> dict[str, int]:
-    result = cli("export", "--format", "json")
-    assert result.code == 0, result.err
-    totals = {"social": 0, "messaging": 0, "other": 0}
-    for event in json.loads(result.out)["events"]:
-        totals[event["category"]] += event["duration"]
-    return totals
 
 
 @pytest.fixture

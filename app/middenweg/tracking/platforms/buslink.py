@@ -2,8 +2,9 @@
 question answered within a bounded time, so a missing bus or a hung service never stalls the tracker.
 
 Probes that talk D-Bus (MPRIS, GNOME Shell, KWin, the screensaver) share this instead of each keeping their own
-retry and timeout logic. jeepney is imported on first connection, never at import time. Threading: one thread only,
-like every probe.
+retry and timeout logic, and the reasons they give when there is no bus or the connection broke, so one translation
+serves them all. jeepney is imported on first connection, never at import time. Threading: one thread only, like
+every probe.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from middenweg.i18n import _
 from middenweg.sessionbus import session_bus_address
+from middenweg.tracking.probes import ProbeState, ProbeStatus
 
 #: Seconds to wait for the bus or a service to answer one round of questions.
 CALL_TIMEOUT = 0.2
@@ -167,3 +170,33 @@ def error_name(reply: Any) -> str:
     if reply is None or reply.header.message_type is not MessageType.error:
         return ""
     return str(reply.header.fields.get(HeaderFields.error_name, ""))
+
+
+# -- reasons a probe gives for the bus (translated when given, never at import) -------------------------------------
+
+
+def no_bus(error: str) -> ProbeStatus:
+    """There is no session bus to connect to; ``error`` is `BusLink.last_error` (what is missing, or what failed)."""
+    return ProbeStatus(
+        ProbeState.UNSUPPORTED,
+        _(
+            "There is no D-Bus session bus ({error}); start Middenweg inside your desktop session, and it will try "
+            "again in a few seconds."
+        ).format(error=error or "?"),
+    )
+
+
+def bus_lost(error: str) -> ProbeStatus:
+    """The connection broke during a reading (``error`` says how); `BusLink` connects again after the retry time."""
+    return ProbeStatus(
+        ProbeState.UNSUPPORTED,
+        _(
+            "The connection to the D-Bus session bus was lost ({error}); Middenweg will reconnect in a few seconds."
+        ).format(error=error or "?"),
+    )
+
+
+def dropped(link: BusLink, error: BaseException) -> ProbeStatus:
+    """Drop ``link`` after ``error`` (a broken connection or bad data from the bus) ended a reading, and say so."""
+    link.drop()
+    return bus_lost(str(error) or type(error).__name__)

@@ -30,7 +30,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from middenweg.i18n import _
-from middenweg.tracking.platforms.buslink import CALL_TIMEOUT, RETRY_SECONDS, BusLink, error_name
+from middenweg.tracking.platforms.buslink import (
+    CALL_TIMEOUT,
+    RETRY_SECONDS,
+    BusLink,
+    bus_lost,
+    dropped,
+    error_name,
+    no_bus,
+)
 from middenweg.tracking.platforms.processes import NOTHING, ProcessFacts, lookup_process
 from middenweg.tracking.probes import OK, IdleReading, ProbeState, ProbeStatus, WindowInfo, WindowReading
 
@@ -114,26 +122,6 @@ ENDPOINTS = (FOCUSED_WINDOW, FOCUSED_WINDOW_43, WINDOW_CALLS)
 
 
 # -- reasons (translated when given, never at import) -------------------------------------------------------------
-
-
-# The two bus sentences are the KDE probes' (kde.py) word for word: one translation serves both.
-def _no_bus(error: str) -> ProbeStatus:
-    return ProbeStatus(
-        ProbeState.UNSUPPORTED,
-        _(
-            "There is no D-Bus session bus ({error}); start Middenweg inside your desktop session, and it will try "
-            "again in a few seconds."
-        ).format(error=error or "?"),
-    )
-
-
-def _bus_lost(error: str) -> ProbeStatus:
-    return ProbeStatus(
-        ProbeState.UNSUPPORTED,
-        _(
-            "The connection to the D-Bus session bus was lost ({error}); Middenweg will reconnect in a few seconds."
-        ).format(error=error or "?"),
-    )
 
 
 def _no_shell() -> ProbeStatus:
@@ -308,7 +296,7 @@ class GnomeWindowProbe:
         if self._monotonic() < self._quiet_until:
             return WindowReading(_shell_silent(timeout_ms))
         if self._link.connection() is None:
-            return WindowReading(_no_bus(self._link.last_error))
+            return WindowReading(no_bus(self._link.last_error))
         try:
             outcomes: list[tuple[Endpoint, _Outcome]] = []
             rounds: list[tuple[Endpoint, ...]] = [ENDPOINTS]
@@ -318,7 +306,7 @@ class GnomeWindowProbe:
             for endpoints in rounds:
                 replies = _ask(self._link, [_method_call(SHELL_NAME, e.path, e.interface, e.method) for e in endpoints])
                 if replies is None:
-                    return WindowReading(_bus_lost(self._link.last_error or "connection closed"))
+                    return WindowReading(bus_lost(self._link.last_error or "connection closed"))
                 outcomes += [(e, self._outcome(e, reply)) for e, reply in zip(endpoints, replies, strict=True)]
                 if any(o.reading is not None and o.reading.status.ok for _e, o in outcomes):
                     break
@@ -326,8 +314,7 @@ class GnomeWindowProbe:
                     break  # GNOME Shell hangs or is not there: asking the others would only say the same
             return self._conclude(outcomes, timeout_ms)
         except Exception as error:  # never pass anything on to the tracker
-            self._link.drop()
-            return WindowReading(_bus_lost(str(error) or type(error).__name__))
+            return WindowReading(dropped(self._link, error))
 
     def close(self) -> None:
         self._processes.clear()
@@ -444,15 +431,14 @@ class MutterIdleProbe:
         if self._monotonic() < self._quiet_until:
             return IdleReading(_idle_silent(timeout_ms))
         if self._link.connection() is None:
-            return IdleReading(_no_bus(self._link.last_error))
+            return IdleReading(no_bus(self._link.last_error))
         try:
             replies = _ask(self._link, [_method_call(IDLE_NAME, IDLE_PATH, IDLE_INTERFACE, "GetIdletime")])
             if replies is None:
-                return IdleReading(_bus_lost(self._link.last_error or "connection closed"))
+                return IdleReading(bus_lost(self._link.last_error or "connection closed"))
             return self._reading(replies[0])
         except Exception as error:  # never pass anything on to the tracker
-            self._link.drop()
-            return IdleReading(_bus_lost(str(error) or type(error).__name__))
+            return IdleReading(dropped(self._link, error))
 
     def close(self) -> None:
         self._link.close()

@@ -33,7 +33,15 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from middenweg.i18n import _
-from middenweg.tracking.platforms.buslink import CALL_TIMEOUT, RETRY_SECONDS, BusLink, error_name, is_error
+from middenweg.tracking.platforms.buslink import (
+    CALL_TIMEOUT,
+    RETRY_SECONDS,
+    BusLink,
+    dropped,
+    error_name,
+    is_error,
+    no_bus,
+)
 from middenweg.tracking.platforms.processes import NOTHING, lookup_process
 from middenweg.tracking.probes import OK, IdleReading, ProbeState, ProbeStatus, WindowInfo, WindowReading
 
@@ -188,25 +196,6 @@ class _Report:
     desktop_file: str
 
 
-def _no_bus(error: str) -> ProbeStatus:
-    return ProbeStatus(
-        ProbeState.UNSUPPORTED,
-        _(
-            "There is no D-Bus session bus ({error}); start Middenweg inside your desktop session, and it will try "
-            "again in a few seconds."
-        ).format(error=error or "?"),
-    )
-
-
-def _bus_lost(error: BaseException) -> ProbeStatus:
-    return ProbeStatus(
-        ProbeState.UNSUPPORTED,
-        _(
-            "The connection to the D-Bus session bus was lost ({error}); Middenweg will reconnect in a few seconds."
-        ).format(error=str(error) or type(error).__name__),
-    )
-
-
 def _raise_lost(bus: BusLink) -> NoReturn:
     """A question found the connection broken (BusLink dropped it): end this reading as "connection lost"."""
     raise ConnectionError(bus.last_error or "the session bus connection closed")
@@ -268,9 +257,9 @@ class KWinWindowProbe:
         try:
             return self._read()
         except Exception as error:  # a broken connection or bad data from the bus: reconnect later
-            self._bus.drop()
+            status = dropped(self._bus, error)
             self._forget()
-            return WindowReading(_bus_lost(error))
+            return WindowReading(status)
 
     def close(self) -> None:
         try:
@@ -287,7 +276,7 @@ class KWinWindowProbe:
 
     def _read(self) -> WindowReading:
         if self._bus.connection() is None:
-            return WindowReading(_no_bus(self._bus.last_error))
+            return WindowReading(no_bus(self._bus.last_error))
         self._bus.drain()  # reports, KWin coming and going, late replies
         if self._kwin is None:
             return WindowReading(self._no_kwin())
@@ -663,15 +652,14 @@ class ScreenSaverIdleProbe:
         try:
             return self._read()
         except Exception as error:  # a broken connection or bad data from the bus: reconnect later
-            self._bus.drop()
-            return IdleReading(_bus_lost(error))
+            return IdleReading(dropped(self._bus, error))
 
     def close(self) -> None:
         self._bus.close()
 
     def _read(self) -> IdleReading:
         if self._bus.connection() is None:
-            return IdleReading(_no_bus(self._bus.last_error))
+            return IdleReading(no_bus(self._bus.last_error))
         self._bus.drain()  # late answers to questions that timed out
         now = self._monotonic()
         if now < self._quiet_until and self._failure is not None:
