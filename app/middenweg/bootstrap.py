@@ -6,17 +6,20 @@ Nothing here runs at import time; ``Context`` opens the database and reads the r
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from middenweg import i18n
 from middenweg.clock import Clock, SystemClock
-from middenweg.config import Settings, load_settings_with_warnings
+from middenweg.config import Settings, SettingsError, load_settings_with_warnings
+from middenweg.domain import lengths
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind
 from middenweg.i18n import _
@@ -24,6 +27,7 @@ from middenweg.instance import AlreadyRunningError, InstanceLock
 from middenweg.notifications import LogNotifier, Notifier, NotifierChain, PlyerNotifier
 from middenweg.paths import Paths
 from middenweg.privacy import DEFAULT_EXCLUSIONS, Exclusions, TitlePolicy
+from middenweg.private_files import write_private
 from middenweg.rules import RuleProblem, RuleSet, load_rules
 from middenweg.storage.engine import data_folder_error, move_aside
 from middenweg.storage.errors import DamagedDatabaseError
@@ -34,7 +38,26 @@ from middenweg.timezone import resolve_time_zone, zone_name
 if TYPE_CHECKING:
     from middenweg.scheduler import Scheduler
 
+log = logging.getLogger(__name__)
+
 RULES_FINGERPRINT_KEY = "rules_fingerprint"
+
+#: In the data folder: the uid of this computer's device (see ``Context.local_device``).
+THIS_COMPUTER_FILE = "this-computer"
+
+#: Seconds between looks at settings.toml and rules.toml while tracking (a stat of each: a few microseconds).
+LOOK_AT_FILES_EVERY = 5.0
+
+#: A file's modification time and size, or None when it is missing or unreadable.
+FileStamp = tuple[int, int] | None
+
+
+def file_stamp(path: Path) -> FileStamp:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 @dataclass
@@ -53,14 +76,17 @@ class Context:
     #: Sentences the user must see (a damaged database kept aside); ``on_notice`` shows each as it comes.
     notices: list[str] = field(default_factory=list)
     on_notice: Callable[[str], None] | None = field(default=None, repr=False)
+    #: What settings.toml and rules.toml looked like when last read (see ``reload_changed_files``).
+    _stamps: dict[str, FileStamp] = field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, environ: Mapping[str, str] | None = None, clock: Clock | None = None) -> Context:
         env = dict(os.environ if environ is None else environ)
         paths = Paths.from_environment(env)
+        stamps = {"settings": file_stamp(paths.settings_file)}
         settings, warnings = load_settings_with_warnings(paths.settings_file)
         i18n.activate(i18n.resolve_language(settings.language, env))
-        return cls(paths, settings, warnings, clock or SystemClock(), env)
+        return cls(paths, settings, warnings, clock or SystemClock(), env, _stamps=stamps)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -81,8 +107,39 @@ class Context:
 
     def rules(self) -> tuple[RuleSet, list[RuleProblem]]:
         if self._rules is None:
+            self._stamps["rules"] = file_stamp(self.paths.rules_file)
             self._rules = load_rules(self.paths.rules_file)
         return self._rules
+
+    def reload_changed_files(self) -> tuple[bool, bool]:
+        """Read settings.toml and rules.toml again if they changed on disk; say (settings, rules) changed.
+
+        ``middenweg config set titles none`` or a new rule must reach a tracker that runs for days, not wait for
+        the next login. A settings file that no longer reads is said once, and the settings in use are kept.
+        """
+        settings_changed = rules_changed = False
+        stamp = file_stamp(self.paths.settings_file)
+        if stamp != self._stamps.get("settings"):
+            self._stamps["settings"] = stamp
+            try:
+                settings, warnings = load_settings_with_warnings(self.paths.settings_file)
+            except SettingsError as exc:
+                self.notice(_("{problem} Middenweg goes on with the settings it had.").format(problem=exc))
+            else:
+                for warning in warnings:
+                    self.notice(warning)
+                old, self.settings = self.settings, settings
+                settings_changed = settings != old
+                if settings.language != old.language:
+                    i18n.activate(i18n.resolve_language(settings.language, self.environ))
+                if settings.database_url != old.database_url and self._store is not None:
+                    self.notice(_("The new database setting is used when Middenweg starts again."))
+        if self._rules is not None and file_stamp(self.paths.rules_file) != self._stamps.get("rules"):
+            self.reload_rules()
+            for problem in self.rules()[1]:
+                self.notice(str(problem))
+            rules_changed = True
+        return settings_changed, rules_changed
 
     def reload_rules(self) -> None:
         """Read rules.toml again (after the settings window added a rule) and re-categorise history with it."""
@@ -102,7 +159,7 @@ class Context:
             except OSError as exc:
                 raise data_folder_error(self.paths.data_dir, exc) from exc
             if self.settings.database_url is not None:
-                store = Store.open_url(self.settings.database_url)
+                store = self.open_store()
             else:
                 try:
                     store = Store.open(self.paths.database_file)
@@ -115,6 +172,12 @@ class Context:
                 raise
             self._store = store
         return self._store
+
+    def open_store(self) -> Store:
+        """One more connection to the database ``store`` uses, for another thread (a store is one thread's)."""
+        if self.settings.database_url is not None:
+            return Store.open_url(self.settings.database_url)
+        return Store.open(self.paths.database_file)
 
     def _start_over(self, damage: DamagedDatabaseError) -> Store:
         """The rule for a damaged database (#9): keep it beside the new one under a timestamped name, never delete or
@@ -169,13 +232,37 @@ class Context:
             store.set_meta(RULES_FINGERPRINT_KEY, ruleset.fingerprint)
 
     def local_device(self) -> DeviceRecord:
-        """This computer, found by its host name; its display name comes from the settings."""
+        """This computer; its display name comes from the settings.
+
+        In its own database it is the device with this host name. On a shared server another computer may have the
+        same host name, so each computer remembers its device's uid in its own data folder and is found by that.
+        """
         store = self.store()
         host = socket.gethostname()
-        device = store.ensure_device(DeviceSpec(host, self.settings.device_name or host, DeviceKind.COMPUTER))
+        name = self.settings.device_name or host
+        remembered = self._remembered_device()
+        if self.settings.database_url is None:
+            device = store.ensure_device(DeviceSpec(host, name, DeviceKind.COMPUTER))
+        else:
+            device = store.claim_computer(host, name, remembered)
+        if device.uid != remembered:
+            self._remember_device(device.uid)
         if device.name != self.settings.device_name and self.settings.device_name:
             store.rename_device(device.uid, self.settings.device_name)
         return device
+
+    def _remembered_device(self) -> str | None:
+        try:
+            text = (self.paths.data_dir / THIS_COMPUTER_FILE).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if 0 < len(text) <= lengths.DEVICE_UID and text.isprintable() else None
+
+    def _remember_device(self, uid: str) -> None:
+        try:
+            write_private(self.paths.data_dir / THIS_COMPUTER_FILE, (uid + "\n").encode())
+        except OSError:
+            log.warning("Could not remember this computer's device in %s", self.paths.data_dir, exc_info=True)
 
     def notifier(self, middle: Sequence[Notifier] = ()) -> NotifierChain:
         """plyer first, then ``middle`` (the Qt tray message when the GUI runs), then the log file."""

@@ -471,15 +471,26 @@ def cmd_track(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+        from middenweg.bootstrap import LOOK_AT_FILES_EVERY
         from middenweg.scheduler import TickPacer
         from middenweg.sync_folder import SYNC_EVERY
 
         pacer = TickPacer(ctx.scheduler(ctx.notifier()), ctx.clock)  # evening reminders and nudges, headless too
         next_sync = ctx.clock.time() + SYNC_EVERY
+        next_look = ctx.clock.monotonic() + LOOK_AT_FILES_EVERY
 
         def on_tick(result: TickResult) -> None:
-            nonlocal next_sync
+            nonlocal next_sync, next_look
             pacer.on_tick(result)
+            if ctx.clock.monotonic() >= next_look:  # `config set` or an edited rules file while tracking
+                next_look = ctx.clock.monotonic() + LOOK_AT_FILES_EVERY
+                settings_changed, rules_changed = ctx.reload_changed_files()
+                if rules_changed:
+                    sampler.set_rules(ctx.rules()[0])
+                if settings_changed:
+                    sampler.set_privacy(ctx.title_policy, ctx.exclusions)
+                    sampler.idle_after = args.idle_after or ctx.settings.idle_after
+                    ctx.local_device()  # a new device name
             if ctx.clock.time() >= next_sync:
                 next_sync = ctx.clock.time() + SYNC_EVERY
                 _sync_while_tracking(ctx)

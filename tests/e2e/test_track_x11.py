@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from clirunner import CliRunner
-from desktop import Desktop, stop_process, wait_until
+from desktop import Desktop
+from tracker_process import Tracker, seconds_by_category
 
 pytestmark = [pytest.mark.e2e, pytest.mark.x11]
 
@@ -26,32 +25,10 @@ SOCIAL = ("(2) Facebook — Mozilla Firefox", ("Navigator", "firefox"))
 EDITOR = ("notes.md - middenweg - Visual Studio Code", ("code", "Code"))
 
 
-class Tracker:
-    def __init__(self, cli: CliRunner, desktop: Desktop, *args: str) -> None:
-        self.log = cli.home.parent / "tracker.log"
-        self.log_handle = self.log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "middenweg", "track", "--headless", "--interval", "0.5", *args],
-            env=cli.env(DISPLAY=desktop.display, **{k: v for k, v in desktop.env().items() if k.startswith("DBUS")}),
-            stdout=self.log_handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until(lambda: "Ctrl+C" in self.log.read_text(), "the tracker to start", timeout=20)
-
-    def stop(self, sig: int = signal.SIGINT) -> int:
-        stop_process(self.process, sig=sig, timeout=10)
-        self.log_handle.close()
-        return self.process.returncode
-
-
-def seconds_by_category(cli: CliRunner) -> dict[str, int]:
-    result = cli("export", "--format", "json")
-    assert result.code == 0, result.err
-    totals = {"social": 0, "messaging": 0, "other": 0}
-    for event in json.loads(result.out)["events"]:
-        totals[event["category"]] += event["duration"]
-    return totals
+def start_tracker(cli: CliRunner, desktop: Desktop, *args: str) -> Tracker:
+    """The tracker on the test's X display and its session bus."""
+    env = cli.env(DISPLAY=desktop.display, **{k: v for k, v in desktop.env().items() if k.startswith("DBUS")})
+    return Tracker(cli, env, *args)
 
 
 def stay(desktop: Desktop, seconds: float, *, typing: bool = True) -> float:
@@ -79,7 +56,7 @@ def test_each_category_gets_the_seconds_it_was_in_front(
     cli: CliRunner, desktop: Desktop, windows: dict[str, object]
 ) -> None:
     desktop.activate(windows["messenger"])  # type: ignore[arg-type]
-    tracker = Tracker(cli, desktop)
+    tracker = start_tracker(cli, desktop)
     spent = {"messaging": stay(desktop, 4)}
     desktop.activate(windows["social"])  # type: ignore[arg-type]
     spent["social"] = stay(desktop, 3)
@@ -93,7 +70,7 @@ def test_each_category_gets_the_seconds_it_was_in_front(
 
 def test_idle_time_is_not_counted(cli: CliRunner, desktop: Desktop, windows: dict[str, object]) -> None:
     desktop.activate(windows["social"])  # type: ignore[arg-type]
-    tracker = Tracker(cli, desktop, "--idle-after", "2")
+    tracker = start_tracker(cli, desktop, "--idle-after", "2")
     stay(desktop, 1)
     stay(desktop, 5, typing=False)  # reading a long post without touching anything: away after 2 s
     assert tracker.stop() == 0
@@ -104,7 +81,7 @@ def test_kill_9_loses_at_most_the_flush_interval_and_never_damages_the_database(
     cli: CliRunner, desktop: Desktop, windows: dict[str, object]
 ) -> None:
     desktop.activate(windows["messenger"])  # type: ignore[arg-type]
-    tracker = Tracker(cli, desktop, "--flush-interval", "2")
+    tracker = start_tracker(cli, desktop, "--flush-interval", "2")
     maps = Path(f"/proc/{tracker.process.pid}/maps").read_text()
     assert "PySide6" not in maps and "matplotlib" not in maps  # headless means no Qt, no charts
     spent = stay(desktop, 5)
@@ -118,7 +95,7 @@ def test_kill_9_loses_at_most_the_flush_interval_and_never_damages_the_database(
 
 
 def test_a_second_tracker_says_who_is_tracking(cli: CliRunner, desktop: Desktop) -> None:
-    tracker = Tracker(cli, desktop)
+    tracker = start_tracker(cli, desktop)
     second = cli("track", "--headless", DISPLAY=desktop.display)
     assert second.code == 1
     assert f"process {tracker.process.pid}" in second.err and "already tracking" in second.err
@@ -142,7 +119,7 @@ def test_a_tracker_shares_its_time_through_the_sync_folder_when_it_stops(
     folder = tmp_path / "Sync"
     assert cli("config", "set", "sync-folder", str(folder)).code == 0
     desktop.activate(windows["messenger"])  # type: ignore[arg-type]
-    tracker = Tracker(cli, desktop)
+    tracker = start_tracker(cli, desktop)
     spent = stay(desktop, 3)
     assert tracker.stop() == 0
     other = CliRunner(tmp_path / "other-computer")
@@ -150,3 +127,21 @@ def test_a_tracker_shares_its_time_through_the_sync_folder_when_it_stops(
     week = json.loads(other("report", "--json").out)
     shared = [d for d in week["devices"] if d["totals"]["messaging"]]
     assert len(shared) == 1 and abs(shared[0]["totals"]["messaging"] - spent) <= 2
+
+
+def test_titles_none_set_while_tracking_keeps_titles_out_from_then_on(
+    cli: CliRunner, desktop: Desktop, windows: dict[str, object]
+) -> None:
+    assert cli("config", "set", "titles", "all").code == 0
+    desktop.activate(windows["editor"])  # type: ignore[arg-type]
+    tracker = start_tracker(cli, desktop, "--flush-interval", "1")
+    stay(desktop, 2)
+    assert cli("config", "set", "titles", "none").code == 0
+    stay(desktop, 6)  # the tracker looks at its settings file every 5 s
+    desktop.activate(windows["social"])  # type: ignore[arg-type]
+    stay(desktop, 2)
+    assert tracker.stop() == 0
+    events = json.loads(cli("export", "--format", "json").out)["events"]
+    assert events[0]["title"] == EDITOR[0]  # stored while titles were kept
+    assert events[-1]["category"] == "social" and events[-1]["title"] is None
+    assert events[-2]["title"] is None  # the editor too, once the tracker saw the change

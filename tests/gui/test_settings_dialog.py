@@ -442,3 +442,54 @@ def test_a_mnemonic_moves_the_focus_to_its_control(qtbot, dialog) -> None:  # ty
     assert dialog.tabs.currentIndex() == 2
     qtbot.keyClick(dialog, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
     assert dialog.focusWidget() is dialog.rule_title
+
+
+# --- Several computers ---------------------------------------------------------------------------------------------
+
+
+def test_the_computer_name_and_sync_folder_are_written_and_the_data_page_says_where_time_goes(  # type: ignore[no-untyped-def]
+    qtbot, dialog, paths, changes, monkeypatch, tmp_path
+) -> None:
+    sharing = dialog.sharing
+    assert dialog.stays_here.text() == "Everything stays on this computer."
+    assert not sharing.stop_sync.isEnabled() and sharing.sync_folder.text() == ""
+    sharing.device_name.selectAll()
+    qtbot.keyClicks(sharing.device_name, "Zolder")
+    qtbot.keyClick(sharing.device_name, Qt.Key.Key_Return)
+    assert load_settings(paths.settings_file).device_name == "Zolder"
+    assert sharing.device_name.maxLength() == 64  # what the setting accepts
+
+    folder = tmp_path / "Sync" / "middenweg"
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args: str(folder))  # the desktop's own dialog
+    click(qtbot, sharing.choose_folder)
+    assert load_settings(paths.settings_file).sync_folder == folder
+    assert sharing.sync_folder.text() == str(folder) and sharing.stop_sync.isEnabled()
+    assert str(folder) in dialog.stays_here.text()
+    click(qtbot, sharing.stop_sync)
+    assert load_settings(paths.settings_file).sync_folder is None
+    assert dialog.stays_here.text() == "Everything stays on this computer."
+    assert changes == ["device-name", "sync-folder", "sync-folder"]
+
+
+def test_a_shared_database_is_shown_without_its_password_and_a_wrong_url_is_refused(  # type: ignore[no-untyped-def]
+    qtbot, dialog, paths, changes, message_boxes
+) -> None:
+    sharing = dialog.sharing
+    qtbot.keyClicks(sharing.database_url, "postgresql+psycopg://anna:geheim-42@nas.local/middenweg")
+    click(qtbot, sharing.use_server)
+    assert load_settings(paths.settings_file).database_url == "postgresql+psycopg://anna:geheim-42@nas.local/middenweg"
+    assert "geheim-42" not in sharing.database_url.text() and "***" in sharing.database_url.text()
+    assert "starts again" in sharing.database_note.text() and sharing.use_local.isEnabled()
+    assert "not on this computer" in dialog.stays_here.text()
+    click(qtbot, sharing.use_server)  # the masked URL, unchanged: nothing written
+    assert changes == ["database-url"]
+
+    sharing.database_url.setText("mysql://anna:geheim-42@nas.local/middenweg")
+    click(qtbot, sharing.use_server)
+    assert len(message_boxes.errors) == 1 and "PostgreSQL" in message_boxes.errors[0]
+    assert "geheim-42" not in message_boxes.errors[0]
+    assert load_settings(paths.settings_file).database_url is not None  # what was set before stays
+    click(qtbot, sharing.use_local)
+    assert load_settings(paths.settings_file).database_url is None
+    assert sharing.database_url.text() == "" and not sharing.use_local.isEnabled()

@@ -47,3 +47,48 @@ def test_a_language_chosen_in_settings_shows_at_once_in_the_settings_window(qtbo
     assert after.tabs.currentIndex() == 2  # the same page
     assert after.language.currentText() == "Nederlands"
     assert tray_app.tray.quit_action.text() == "Middenweg &afsluiten"  # the tray menu speaks Dutch too
+
+
+def test_settings_changed_outside_the_app_show_without_a_restart(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    from middenweg.config import set_value
+
+    assert tray_app.tray.quit_action.text() == "&Quit Middenweg"
+    set_value(tray_app.ctx.paths.settings_file, "language", "nl")  # `middenweg config set language nl`
+    tray_app._look_at_files()  # what its timer does every few seconds
+    assert tray_app.tray.quit_action.text() == "Middenweg &afsluiten"
+    assert tray_app.ctx.settings.language == "nl"
+
+
+def test_a_settings_file_broken_outside_the_app_keeps_the_settings_in_use(qtbot, tray_app: TrayApplication) -> None:  # type: ignore[no-untyped-def]
+    from middenweg.config import set_value
+
+    set_value(tray_app.ctx.paths.settings_file, "idle-after", "240")
+    tray_app._look_at_files()
+    tray_app.ctx.paths.settings_file.write_text("idle_after = [oops\n", encoding="utf-8")
+    tray_app._look_at_files()
+    assert tray_app.ctx.settings.idle_after == 240
+    assert any("goes on with the settings it had" in notice for notice in tray_app.ctx.notices)
+
+
+def test_a_sync_folder_set_while_running_is_synced_off_the_gui_thread(
+    qtbot,
+    tray_app: TrayApplication,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from middenweg.config import set_value
+    from middenweg.domain.categories import Category
+    from middenweg.domain.events import UsageEvent
+
+    start = int(tray_app.ctx.clock.time()) - 3600
+    tray_app.store.add_events(
+        tray_app.device, [UsageEvent(start, 600, "WhatsApp", None, Category.MESSAGING, "WhatsApp")]
+    )
+    folder = tmp_path / "Sync"
+    set_value(tray_app.ctx.paths.settings_file, "sync-folder", str(folder))
+    tray_app._look_at_files()
+    assert tray_app._sync_timer is not None and tray_app._sync_timer.isActive()
+    tray_app.sync_folder()
+    qtbot.waitUntil(lambda: any((folder / tray_app.device.uid).glob("*.json")), timeout=10_000)
+    set_value(tray_app.ctx.paths.settings_file, "sync-folder", "off")
+    tray_app._look_at_files()
+    assert not tray_app._sync_timer.isActive()

@@ -13,6 +13,7 @@ import pytest
 
 from cli.aw_fixture import expected_seconds, write_export
 from clirunner import CliRunner, Result
+from middenweg.storage.records import DeviceRecord
 from postgres import PostgresCluster
 
 W43 = ["2026-10-19", "2026-10-20", "2026-10-21", "2026-10-22", "2026-10-23", "2026-10-24", "2026-10-25"]
@@ -184,3 +185,25 @@ def test_a_server_that_cannot_be_used_is_said_plainly_and_the_local_database_is_
     assert {path.name: digest(path) for path in database.parent.iterdir()} == local_files
     ok(cli("config", "set", "database-url", "local"))
     assert report(cli) == before
+
+
+def test_two_computers_with_the_same_host_name_stay_two_devices_on_one_server(tmp_path: Path, server_url: str) -> None:
+    from middenweg.bootstrap import Context
+
+    def this_computer(cli: CliRunner) -> DeviceRecord:
+        ctx = Context.create({"MIDDENWEG_HOME": str(cli.home), "TZ": "Europe/Amsterdam"})
+        try:
+            return ctx.local_device()
+        finally:
+            ctx.close()
+
+    # Both run on this machine, so both have its host name (two "ubuntu" laptops at home).
+    alone = home(tmp_path, "alone")
+    before = this_computer(alone)  # on its own database first, then moved to the server
+    ok(alone("config", "set", "database-url", server_url))
+    other = home(tmp_path, "other", server_url)
+    first, second = this_computer(alone), this_computer(other)
+    assert first.uid == before.uid  # the same device as on its own database: its history can follow
+    assert second.uid != first.uid and second.host_key != first.host_key
+    assert (this_computer(alone), this_computer(other)) == (first, second)  # found again after a restart
+    assert (other.home / "data" / "this-computer").stat().st_mode & 0o777 == 0o600

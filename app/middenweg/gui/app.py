@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from middenweg import i18n
-from middenweg.bootstrap import Context
+from middenweg.bootstrap import LOOK_AT_FILES_EVERY, Context
 from middenweg.domain.weeks import IsoWeek, day_boundaries, local_date
 from middenweg.gui.driver import TrackingDriver
 from middenweg.gui.handover import ask_running_instance, same_user, server_name
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from middenweg.domain.goals import Goal
     from middenweg.gui.checkin_dialog import CheckinDialog
     from middenweg.gui.dashboard import Dashboard, DeviceChoice, WeekData
+    from middenweg.gui.folder_sync import FolderSync, SyncOutcome
 
 TRAY_WAIT_SECONDS = 10.0
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -147,6 +148,9 @@ class TrayApplication:
         self._welcome: Any = None
         self.qt_translators: list[QTranslator] = []
         self._stopped = False
+        self._sync_timer: QTimer | None = None
+        self._folder_sync: FolderSync | None = None
+        self._file_timer = QTimer()
 
     @property
     def dashboard(self) -> Dashboard:
@@ -422,8 +426,7 @@ class TrayApplication:
         if self.driver is not None:
             sampler = self.driver.sampler
             sampler.idle_after = self.ctx.settings.idle_after
-            sampler.policy = self.ctx.title_policy
-            sampler.exclusions = self.ctx.exclusions
+            sampler.set_privacy(self.ctx.title_policy, self.ctx.exclusions)
         if key == "language":
             language = i18n.resolve_language(self.ctx.settings.language)
             i18n.activate(language)
@@ -435,6 +438,7 @@ class TrayApplication:
             if self._dashboard is not None:
                 self._dashboard.retranslate()
             self._remake_settings()
+        self._arm_sync()
         if self._dashboard is not None and self._dashboard.isVisible():
             self._dashboard.refresh()
         self.tray.refresh()
@@ -485,36 +489,58 @@ class TrayApplication:
             self.show_welcome()
         self._wait_for_tray(time.monotonic() + TRAY_WAIT_SECONDS)
         QTimer.singleShot(3000, release_startup_memory)
-        if self.ctx.settings.sync_folder is not None:
-            from middenweg.sync_folder import SYNC_EVERY
+        self._arm_sync()
+        self._file_timer = QTimer()  # `middenweg config set …` or an edited rules file while the app runs
+        self._file_timer.timeout.connect(self._look_at_files)
+        self._file_timer.start(int(LOOK_AT_FILES_EVERY * 1000))
 
+    def _arm_sync(self) -> None:
+        """Sync every few minutes while a sync folder is set (and soon after it is set); stop when it is cleared."""
+        from middenweg.sync_folder import SYNC_EVERY
+
+        if self.ctx.settings.sync_folder is None:
+            if self._sync_timer is not None:
+                self._sync_timer.stop()
+            return
+        if self._sync_timer is None:
             self._sync_timer = QTimer()
             self._sync_timer.timeout.connect(self.sync_folder)
+        if not self._sync_timer.isActive():
             self._sync_timer.start(int(SYNC_EVERY * 1000))
             QTimer.singleShot(5000, self.sync_folder)
 
-    def sync_folder(self) -> None:
+    def _look_at_files(self) -> None:
+        language = self.ctx.settings.language
+        settings_changed, rules_changed = self.ctx.reload_changed_files()
+        if rules_changed:
+            self._setting_changed("rules")
+        if settings_changed:
+            self._setting_changed("language" if self.ctx.settings.language != language else "settings")
+
+    def sync_folder(self, *, wait: bool = False) -> None:
         """Share this computer's time and read the others' through the sync folder (every few minutes, and at
-        the end); problems show on the dashboard's notice line, read data stays as it was."""
+        the end, then waiting for it), on the worker thread; problems show on the dashboard's notice line."""
         folder = self.ctx.settings.sync_folder
         if folder is None or self._stopped:
             return
-        from middenweg.sync_folder import sync
-
         if self.driver is not None:
             self.driver.sampler.flush()  # the last seconds go along
-        try:
-            result = sync(self.store, folder, home=self.device, tz=self.ctx.tz, now=int(self.ctx.clock.time()))
-        except Exception as error:  # a folder or database problem must not stop the app
-            problems = [str(error)]
-        else:
-            problems = result.problems
-            if result.read and self._dashboard is not None and self._dashboard.isVisible():
-                self._dashboard.refresh()
-        for problem in problems:
+        if self._folder_sync is None:
+            from middenweg.gui.folder_sync import FolderSync
+
+            self._folder_sync = FolderSync(self.ctx.open_store)
+            self._folder_sync.finished.connect(self._synced, Qt.ConnectionType.QueuedConnection)
+        running = self._folder_sync.start(folder, home=self.device, tz=self.ctx.tz, now=int(self.ctx.clock.time()))
+        if wait and running is not None:
+            self._synced(running.result())
+
+    def _synced(self, outcome: SyncOutcome) -> None:
+        if outcome.read and self._dashboard is not None and self._dashboard.isVisible():
+            self._dashboard.refresh()
+        for problem in outcome.problems:
             sys.stderr.write(_("middenweg: {message}").format(message=problem) + "\n")
-        if problems and self._dashboard is not None:
-            self._dashboard.set_notice("\n".join(problems))
+        if outcome.problems and self._dashboard is not None:
+            self._dashboard.set_notice("\n".join(outcome.problems))
 
     def _wait_for_tray(self, deadline: float) -> None:
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -541,8 +567,13 @@ class TrayApplication:
     def stop(self) -> None:
         if self._stopped:
             return
-        self.sync_folder()  # the last minutes, shared before the computer goes off
+        self.sync_folder(wait=True)  # the last minutes, shared before the computer goes off
         self._stopped = True
+        self._file_timer.stop()
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+        if self._folder_sync is not None:
+            self._folder_sync.close()
         self.reminders.stop()
         if self.driver is not None:
             self.driver.stop()

@@ -51,6 +51,7 @@ from middenweg.config import Settings, SettingsError, get_value, load_settings, 
 from middenweg.domain.categories import CATEGORY_ORDER, Category
 from middenweg.domain.goals import Goal
 from middenweg.gui.first_run import FirstRunDialog
+from middenweg.gui.sharing_group import SharingGroup
 from middenweg.gui.widgets import (
     AGE_GROUP_CHOICES,
     TITLE_CHOICES,
@@ -200,6 +201,7 @@ class SettingsDialog(QDialog):
             self._show_settings(self._settings)
             return False
         self._show_file_problem("")
+        self.stays_here.setText(where_your_time_goes(self._settings))
         self._changed(key)
         return True
 
@@ -221,6 +223,8 @@ class SettingsDialog(QDialog):
             for pattern in settings.exclude:
                 self._add_exclusion_item(pattern)
             self._show_notifications(settings)
+            self.sharing.show_settings(settings)
+            self.stays_here.setText(where_your_time_goes(settings))
         finally:
             self._loading = False
 
@@ -739,8 +743,12 @@ class SettingsDialog(QDialog):
         where_form.addRow("", self.open_config)
         where_form.addRow(QLabel(_("History:")), self.data_path)
         where_form.addRow("", self.open_data)
-        where_form.addRow("", wrapped_label(_("Everything stays on this computer.")))
+        self.stays_here = wrapped_label("")
+        where_form.addRow("", self.stays_here)
         layout.addWidget(where)
+
+        self.sharing = SharingGroup(self._write, lambda: self._settings)
+        layout.addWidget(self.sharing)
 
         history = QGroupBox(_("Your history"))
         history_layout = QVBoxLayout(history)
@@ -863,6 +871,17 @@ class SettingsDialog(QDialog):
         self._windows = None
         self._update_preview()
         self._changed("history")
+
+
+def where_your_time_goes(settings: Settings) -> str:
+    """One sentence under the data folders: local only, or where else the history goes (privacy: say it plainly)."""
+    if settings.database_url is not None:
+        return _("Your history is kept on the shared database server below, not on this computer.")
+    if settings.sync_folder is not None:
+        return _("Everything stays on this computer, except your time, which is shared through {folder}.").format(
+            folder=settings.sync_folder
+        )
+    return _("Everything stays on this computer.")
 
 
 def _scrolling(page: QWidget) -> QScrollArea:

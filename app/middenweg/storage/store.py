@@ -343,6 +343,26 @@ class Store:
         record: DeviceRecord = self._write(lambda conn: self._ensure_device(conn, spec))
         return record
 
+    def claim_computer(self, host: str, name: str, uid: str | None) -> DeviceRecord:
+        """This computer's device on a database other computers share: the one with ``uid`` (the uid it remembers),
+        else a new one. Two computers may have the same host name, so a host name already taken by another device
+        gets the uid as a suffix instead of being matched: one computer's time is never written into another's.
+        """
+
+        def work(conn: Connection) -> DeviceRecord:
+            if uid is not None:
+                row = conn.execute(select(_devices).where(_devices.c.uid == uid)).one_or_none()
+                if row is not None:
+                    return self._device_record(row)
+            new_uid = uid or str(uuid.uuid4())
+            taken = conn.execute(select(_devices.c.id).where(_devices.c.host_key == host)).first() is not None
+            key = f"{host} ({new_uid[:8]})" if taken else host
+            spec = DeviceSpec(key, name, DeviceKind.COMPUTER, new_uid)
+            return self._ensure_device(conn, spec)
+
+        record: DeviceRecord = self._write(work)
+        return record
+
     def rename_device(self, uid: str, name: str) -> None:
         self._write(lambda conn: conn.execute(update(_devices).where(_devices.c.uid == uid).values(name=name)))
 

@@ -110,6 +110,12 @@ class Sampler:
         self._back_floor = self._floor  # nothing was recorded below this since the clock last went back
         self._classified: dict[tuple[str, str | None], tuple[str, str | None, Category, str]] = {}
 
+    def set_privacy(self, policy: TitlePolicy, exclusions: Exclusions) -> None:
+        """Keep titles as ``policy`` and ``exclusions`` say from the next tick on, also for windows seen before
+        (their stored form is cached, and "titles = none" must not wait for the cache to empty)."""
+        self.policy, self.exclusions = policy, exclusions
+        self._classified.clear()
+
     def set_rules(self, rules: RuleSet) -> None:
         """Classify with new rules from the next tick on (the open event ends where the old rules applied)."""
         self.rules = rules

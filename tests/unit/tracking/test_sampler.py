@@ -173,6 +173,20 @@ def test_titles_are_stored_only_as_the_policy_allows(tmp_path: Path) -> None:
         rig.store.close()
 
 
+def test_titles_none_keeps_out_the_title_of_a_window_seen_before(rig: Rig) -> None:
+    rig.sampler.set_privacy(TitlePolicy.ALL, rig.sampler.exclusions)
+    rig.run(5, EDITOR)
+    rig.run(5, WHATSAPP)
+    rig.sampler.set_privacy(TitlePolicy.NONE, rig.sampler.exclusions)  # `config set titles none` while tracking
+    rig.run(5, EDITOR)
+    rig.sampler.stop()
+    assert [(e.app, e.title) for e in rig.store.iter_events()] == [
+        ("Code", EDITOR[1]),
+        ("WhatsApp", "WhatsApp"),
+        ("Code", None),
+    ]
+
+
 def test_hostile_titles_are_cleaned_before_storage(rig: Rig) -> None:
     rig.sampler.policy = TitlePolicy.ALL
     rig.run(3, ("Code", "evil\x00\x1b[31mtitle\u202e" + "x" * 5000))
