@@ -269,6 +269,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rename_this_computer() -> None:
+    """Reports name devices from the database: give this computer its new name there now, not at the next start.
+    A database that cannot be opened now is no reason to fail: the name is used the next time Middenweg opens it."""
+    from middenweg.storage.errors import StorageError
+
+    ctx = _context()
+    try:
+        ctx.local_device()
+    except StorageError:
+        pass
+    finally:
+        ctx.close()
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     paths = Paths.from_environment()
     if args.action == "path":
@@ -282,6 +296,8 @@ def cmd_config(args: argparse.Namespace) -> int:
         set_value(paths.settings_file, args.key, args.value)
         settings = load_settings(paths.settings_file)
         print(_("{key} = {value}").format(key=args.key, value=get_value(settings, args.key)))
+        if args.key == "device-name" and (settings.database_url is not None or paths.database_file.exists()):
+            _rename_this_computer()
         return EXIT_OK
     settings = load_settings(paths.settings_file)
     if args.action == "get":

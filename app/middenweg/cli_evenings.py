@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from middenweg.cli_text import WEEKDAYS, day_in_range, file_to_write
+from middenweg.cli_text import WEEKDAYS, day_in_range, file_to_write, friend_names
 from middenweg.domain import lengths
 from middenweg.domain.evenings import Evening, EveningChange, EveningKind, Occurrence
 from middenweg.i18n import _
+from middenweg.privacy import clean_text
 from middenweg.private_files import write_private
 
 if TYPE_CHECKING:
@@ -213,6 +214,7 @@ def _add(ctx: Context, store: EveningStore, args: argparse.Namespace, now: int) 
             _("The title has {count} characters; an evening's title may have at most {limit}. Choose a shorter one.")
             .format(count=len(title), limit=lengths.EVENING_TITLE)
         )  # fmt: skip
+    title = clean_text(title, lengths.EVENING_TITLE) or title  # a pasted escape or NUL cannot reach a notification
     today = datetime.fromtimestamp(now, ctx.tz).date()
     evening = Evening(
         id=0,
@@ -224,7 +226,7 @@ def _add(ctx: Context, store: EveningStore, args: argparse.Namespace, now: int) 
         weekdays=args.weekly or (),
         every=args.every,
         time_zone=ctx.tz_name,
-        friends=tuple(name.strip() for name in args.friends.split(",") if name.strip()),
+        friends=friend_names(args.friends),
         remind_before=args.remind,
         end_note=not args.no_end_note,
         checkin=not args.no_checkin,

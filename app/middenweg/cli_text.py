@@ -6,8 +6,10 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from middenweg.domain import lengths
 from middenweg.domain.categories import CATEGORY_ORDER, Category
 from middenweg.i18n import N_, _
+from middenweg.privacy import clean_text
 from middenweg.reference.compare import comparison_sentence
 from middenweg.reports.weekly import WeeklyReport
 
@@ -102,3 +104,8 @@ def render_report(report: WeeklyReport, current: bool = True) -> str:
     )
     lines.append(report.reference.caveat)
     return "\n".join(lines)
+
+
+def friend_names(text: str) -> tuple[str, ...]:
+    """The names in "Sanne, Joris": cleaned like titles (no control characters), each at most a title long."""
+    return tuple(name for part in text.split(",") if (name := clean_text(part, lengths.EVENING_TITLE)))

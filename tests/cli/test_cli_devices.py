@@ -140,3 +140,19 @@ def test_a_device_name_that_is_too_long_is_refused_in_english_and_dutch(cli: Cli
     assert ok(cli("config", "get", "device-name")).out.strip() != "x" * 65
     ok(cli("config", "set", "device-name", "x" * 64))
     assert ok(cli("config", "get", "device-name")).out.strip() == "x" * 64
+
+
+def test_a_new_name_for_this_computer_shows_in_the_next_report(cli: CliRunner) -> None:
+    from middenweg.bootstrap import Context
+    from middenweg.domain.categories import Category
+    from middenweg.domain.events import UsageEvent
+
+    ctx = Context.create({"MIDDENWEG_HOME": str(cli.home), "TZ": "Europe/Amsterdam"})
+    try:  # what the tracker stores on this computer: Tuesday 20 October 2026, 10:00 UTC
+        ctx.store().add_events(
+            ctx.local_device(), [UsageEvent(1792490400, 600, "WhatsApp", None, Category.MESSAGING, "WhatsApp")]
+        )
+    finally:
+        ctx.close()
+    ok(cli("config", "set", "device-name", "Zolder"))
+    assert [device["name"] for device in report(cli)["devices"]] == ["Zolder"]

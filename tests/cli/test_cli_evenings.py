@@ -147,3 +147,11 @@ def test_a_title_longer_than_an_evening_may_have_is_refused_in_english_and_dutch
     assert listed(cli) == []
     ok(cli(*plan, "  " + "é" * 200 + "  "))
     assert [evening["title"] for evening in listed(cli)] == ["é" * 200]
+
+
+def test_control_characters_in_a_title_or_friends_never_reach_the_list_or_a_notification(cli: CliRunner) -> None:
+    ok(cli("evenings", "add", "--weekly", "fri", "--from", "20:00", "--to", "23:00",
+           "--title", "Board\x1b[2J games\r\n", "--friends", "Sanne,\x07, Jo\x01ris\u202e"))  # fmt: skip
+    (evening,) = listed(cli)
+    assert evening["title"] == "Board [2J games"
+    assert evening["friends"] == ["Sanne", "Jo ris"]

@@ -188,6 +188,17 @@ def test_an_evening_title_cannot_be_typed_longer_than_the_database_keeps(
     assert stored.title == ("Board games " * 20)[:200]
 
 
+def test_a_pasted_title_with_control_characters_is_stored_clean(page: EveningsPage, planner: Planner) -> None:
+    """A NUL pasted into the title would fail on a shared PostgreSQL database; an escape would reach notifications."""
+    dialog = open_dialog(page)
+    dialog.weekday_boxes[3].setChecked(True)
+    dialog.title.setText("Board\x00 games\x1b")
+    dialog.friends.setText("Sanne,\x07Joris, ")
+    dialog.ok_button.click()
+    [stored] = planner.evenings.all()
+    assert (stored.title, stored.friends) == ("Board games", ("Sanne", "Joris"))
+
+
 def test_an_evening_for_one_date_only(page: EveningsPage, planner: Planner) -> None:
     dialog = open_dialog(page)
     dialog.once.setChecked(True)

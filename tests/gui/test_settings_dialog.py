@@ -458,6 +458,7 @@ def test_the_computer_name_and_sync_folder_are_written_and_the_data_page_says_wh
     qtbot.keyClick(sharing.device_name, Qt.Key.Key_Return)
     assert load_settings(paths.settings_file).device_name == "Zolder"
     assert sharing.device_name.maxLength() == 64  # what the setting accepts
+    assert dialog.rule_label.maxLength() == 200  # and a rule's label what the rules file accepts
 
     folder = tmp_path / "Sync" / "middenweg"
     folder.mkdir(parents=True)

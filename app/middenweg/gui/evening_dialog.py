@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from middenweg.cli_text import WEEKDAY_NAMES, WEEKDAYS, short_date
+from middenweg.cli_text import WEEKDAY_NAMES, WEEKDAYS, friend_names, short_date
 from middenweg.domain import lengths
 from middenweg.domain.evenings import Evening, EveningKind
 from middenweg.evenings.recurrence import validate
 from middenweg.gui.widgets import buddy_label, plain, wrapped_label
 from middenweg.i18n import _, ngettext
+from middenweg.privacy import clean_text
 from middenweg.reference.compare import format_duration
 
 DAY_BEFORE = 24 * 60
@@ -360,7 +361,7 @@ class EveningDialog(QDialog):
             reminders.add(0)
         return Evening(
             id=0 if self._original is None else self._original.id,
-            title=self.title.text().strip() or default_title(kind),
+            title=clean_text(self.title.text(), lengths.EVENING_TITLE) or default_title(kind),
             kind=kind,
             start=from_qtime(self.start_time.time()),
             end=from_qtime(self.end_time.time()),
@@ -368,7 +369,7 @@ class EveningDialog(QDialog):
             weekdays=tuple(day for day, check in enumerate(self.weekday_boxes) if check.isChecked()) if weekly else (),
             every=self.every.value() if weekly else 1,
             time_zone=self._zone,
-            friends=tuple(name.strip() for name in self.friends.text().split(",") if name.strip()),
+            friends=friend_names(self.friends.text()),
             remind_before=tuple(sorted(reminders, reverse=True)),
             end_note=self.end_note.isChecked(),
             checkin=self.checkin.isChecked(),

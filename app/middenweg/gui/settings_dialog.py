@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from middenweg.cli_text import CATEGORY_NAMES, WEEKDAY_NAMES
 from middenweg.config import Settings, SettingsError, get_value, load_settings, set_value
+from middenweg.domain import lengths
 from middenweg.domain.categories import CATEGORY_ORDER, Category
 from middenweg.domain.goals import Goal
 from middenweg.gui.first_run import FirstRunDialog
@@ -585,6 +586,7 @@ class SettingsDialog(QDialog):
             self.rule_category.addItem(_(CATEGORY_NAMES[category]), category.value)
         self.rule_label = QLineEdit()
         self.rule_label.setPlaceholderText(_("the name shown in the dashboard"))
+        self.rule_label.setMaxLength(lengths.LABEL)  # what the rules file accepts
         form.addRow(buddy_label(_("&App pattern:"), self.rule_app), self.rule_app)
         form.addRow(buddy_label(_("T&itle pattern:"), self.rule_title), self.rule_title)
         form.addRow("", self.rule_in_browser)
