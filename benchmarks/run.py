@@ -15,6 +15,7 @@ import gc
 import os
 import platform
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -44,8 +45,9 @@ from middenweg.domain.weeks import IsoWeek
 from middenweg.history import aw_device, classify_all, import_activitywatch, weekly_report, weekly_totals
 from middenweg.privacy import TitlePolicy
 from middenweg.rules import builtin_rules
-from middenweg.storage.records import ImportBatch
+from middenweg.storage.records import DeviceSpec, ImportBatch
 from middenweg.storage.store import Store
+from middenweg.sync_folder import sync
 
 T = TypeVar("T")
 
@@ -346,6 +348,8 @@ def measure(plan: Plan, work: Path, seed: int, tz: ZoneInfo) -> tuple[list[Row],
             )
         )
 
+    rows += time_sync_folder(small_path, work, plan.small_name, tz)
+
     store = Store.open(large_path)
     try:
         times = time_year_views(store, full_weeks(*plan.large), plan.year_view_runs, tz, seed)
@@ -361,6 +365,52 @@ def measure(plan: Plan, work: Path, seed: int, tz: ZoneInfo) -> tuple[list[Row],
         )
     )
     return rows, notes
+
+
+def time_sync_folder(history: Path, work: Path, name: str, tz: ZoneInfo) -> list[Row]:
+    """The sync folder on ``history``: the first share of every month, a sync with nothing changed, and another
+    computer reading it all (what the tray app's worker thread does every five minutes)."""
+    folder, mine, theirs = work / "scratch-sync", work / "scratch-sync-mine.sqlite", work / "scratch-sync-theirs.sqlite"
+    shutil.rmtree(folder, ignore_errors=True)
+    for path in (mine, theirs):
+        remove_database(path)
+    shutil.copyfile(history, mine)  # sync keeps what it shared in the database: never in the reused history
+    now = int(time.time())
+    store, other = Store.open(mine), Store.open(theirs)
+    try:
+        home = store.devices()[0]
+        first, first_s = timed(lambda: sync(store, folder, home=home, tz=tz, now=now))
+        again, again_s = timed(lambda: sync(store, folder, home=home, tz=tz, now=now))
+        reader = other.ensure_device(DeviceSpec("other-computer", "Other computer", DeviceKind.COMPUTER))
+        read, read_s = timed(lambda: sync(other, folder, home=reader, tz=tz, now=now))
+    finally:
+        store.close()
+        other.close()
+    size = sum(f.stat().st_size for f in folder.rglob("*.json"))
+    shutil.rmtree(folder, ignore_errors=True)
+    for path in (mine, theirs):
+        remove_database(path)
+    assert not (first.problems or again.problems or read.problems), (first.problems, again.problems, read.problems)
+    return [
+        Row(
+            f"Sync folder, {name}: first share (every month written)",
+            f"{first_s * 1000:.0f} ms ({len(first.written)} month files, {size / 1e6:.1f} MB)",
+            "—",
+            None,
+        ),
+        Row(
+            f"Sync folder, {name}: nothing changed",
+            f"{again_s * 1000:.0f} ms ({len(again.written)} written)",
+            "—",
+            None,
+        ),
+        Row(
+            f"Sync folder, {name}: another computer reads it all",
+            f"{read_s * 1000:.0f} ms ({len(read.read)} month files read)",
+            "—",
+            None,
+        ),
+    ]
 
 
 def table(rows: Sequence[Row]) -> str:

@@ -13,7 +13,7 @@ from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind, UsageEvent
 from middenweg.domain.weeks import IsoWeek, day_boundaries, week_boundaries
 from middenweg.storage.models import QUARTER
-from middenweg.storage.records import DeviceRecord, DeviceSpec, ImportBatch
+from middenweg.storage.records import DayUsage, DeviceRecord, DeviceSpec, ImportBatch
 from middenweg.storage.store import Store, split_at_quarters
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -90,6 +90,29 @@ def test_a_zone_off_the_quarter_grid_is_still_exact(store: Store) -> None:
     events = [social(bounds[1] - 1000, 2500), chat(bounds[2] - 17, 50), social(bounds[0] - 100, 200)]
     store.add_events(device, events)
     assert per_day(store, bounds) == brute_force_per_day(events, bounds)
+
+
+def test_a_week_off_the_quarter_grid_gives_each_device_its_exact_share(store: Store) -> None:
+    laptop = store.ensure_device(LAPTOP)
+    phone = store.ensure_device(DeviceSpec("phone", "Phone", DeviceKind.PHONE))
+    days = [date(1930, 6, 2 + i) for i in range(7)]
+    bounds = day_boundaries(days, AMS)  # UTC+00:19:32: every midnight falls inside a quarter
+    mine = [social(bounds[1] - 1000, 2500), chat(bounds[3] - 17, 50), social(bounds[0] - 100, 200)]
+    theirs = [chat(bounds[1] - 30, 90), social(bounds[6] + 60, 600)]
+    store.add_events(laptop, mine)
+    store.add_events(phone, theirs)
+
+    usage = store.week_usage(bounds, (bounds[0] - 7 * 86_400, bounds[0]))
+
+    def counted(rows: list[DayUsage]) -> dict[tuple[int, Category], int]:
+        out: dict[tuple[int, Category], int] = {}
+        for row in rows:
+            out[row.day, row.category] = out.get((row.day, row.category), 0) + row.seconds
+        return out
+
+    assert counted(usage.days) == brute_force_per_day(mine + theirs, bounds)
+    assert counted(usage.devices[laptop.id]) == brute_force_per_day(mine, bounds)
+    assert counted(usage.devices[phone.id]) == brute_force_per_day(theirs, bounds)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

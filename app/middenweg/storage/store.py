@@ -88,6 +88,10 @@ _WindowKey = tuple[int, int | None, str, str]
 _WRITE_ATTEMPTS = 4
 
 
+def _day_rows(sums: dict[tuple[int, str, str], int]) -> list[DayUsage]:
+    return [DayUsage(day, Category(cat), label, seconds) for (day, cat, label), seconds in sums.items() if seconds > 0]
+
+
 def split_at_quarters(start: int, end: int) -> Iterator[tuple[int, int]]:
     """(start, duration) pieces of [start, end) that never cross a multiple of QUARTER."""
     cursor = start
@@ -562,16 +566,18 @@ class Store:
         the whole."""
 
         def work(conn: Connection) -> WeekUsage:
-            days = self._day_usage(conn, bounds, device_ids, by_label=True)
+            # One pass over the week, by device and label: the whole week and each device are sums of it.
+            sums = self._usage_sums(conn, bounds, device_ids, by_label=True, by_device=True)
+            days: dict[tuple[int, str, str], int] = {}
+            devices: dict[int, dict[tuple[int, str, str], int]] = {}
+            for (device, day, category, label), seconds in sums.items():
+                days[day, category, label] = days.get((day, category, label), 0) + seconds
+                mine = devices.setdefault(device, {})
+                mine[day, category, ""] = mine.get((day, category, ""), 0) + seconds
             totals = self._totals(self._day_usage(conn, list(before), device_ids, by_label=False))
-            where = [_events.c.start >= bounds[0], _events.c.start < bounds[-1]]
-            if device_ids is not None:
-                where.append(_events.c.device_id.in_(device_ids))
-            used = conn.execute(select(_events.c.device_id).where(*where).distinct()).scalars().all()
-            per_device = {
-                int(device): self._day_usage(conn, bounds, [int(device)], by_label=False) for device in sorted(used)
-            }
-            return WeekUsage(days, totals, per_device, self._unlock_counts(conn, bounds, device_ids))
+            per_device = {device: _day_rows(devices[device]) for device in sorted(devices)}
+            per_device = {device: rows for device, rows in per_device.items() if rows}
+            return WeekUsage(_day_rows(days), totals, per_device, self._unlock_counts(conn, bounds, device_ids))
 
         result: WeekUsage = self._read(work)
         return result
@@ -611,6 +617,19 @@ class Store:
     def _day_usage(
         self, conn: Connection, bounds: Sequence[int], device_ids: Sequence[int] | None, *, by_label: bool
     ) -> list[DayUsage]:
+        sums = self._usage_sums(conn, bounds, device_ids, by_label=by_label, by_device=False)
+        return _day_rows({(day, category, label): seconds for (_d, day, category, label), seconds in sums.items()})
+
+    def _usage_sums(
+        self,
+        conn: Connection,
+        bounds: Sequence[int],
+        device_ids: Sequence[int] | None,
+        *,
+        by_label: bool,
+        by_device: bool,
+    ) -> dict[tuple[int, int, str, str], int]:
+        """Seconds per (device id or 0, day, category, label or "") in the days [bounds[i], bounds[i+1])."""
         slots = len(bounds) - 1
         inner = bounds[1:-1]
         # Bounds are bound parameters, so one compiled statement serves every week; GROUP BY 1 (the slot's
@@ -624,6 +643,9 @@ class Store:
         if by_label:
             columns.append(_windows.c.label)
             group.append(_windows.c.label)
+        if by_device:
+            columns.append(_events.c.device_id)
+            group.append(_events.c.device_id)
         columns.append(func.sum(_events.c.duration).label("seconds"))
         where = [_events.c.start >= bounds[0], _events.c.start < bounds[-1]]
         if device_ids is not None:
@@ -634,21 +656,23 @@ class Store:
             .where(*where)
             .group_by(*group)
         )
-        sums: dict[tuple[int, str, str], int] = {}
+        sums: dict[tuple[int, int, str, str], int] = {}
         for row in conn.execute(stmt):
-            key = (int(row.day), row.category, row.label if by_label else "")
+            key = (int(row.device_id) if by_device else 0, int(row.day), row.category, row.label if by_label else "")
             sums[key] = int(row.seconds)
         if any(b % QUARTER for b in bounds):
-            self._fix_crossings(conn, bounds, device_ids, sums, by_label)
-        return [DayUsage(d, Category(cat), label, seconds) for (d, cat, label), seconds in sums.items() if seconds > 0]
+            self._fix_crossings(conn, bounds, device_ids, sums, by_label=by_label, by_device=by_device)
+        return sums
 
     def _fix_crossings(
         self,
         conn: Connection,
         bounds: Sequence[int],
         device_ids: Sequence[int] | None,
-        sums: dict[tuple[int, str, str], int],
+        sums: dict[tuple[int, int, str, str], int],
+        *,
         by_label: bool,
+        by_device: bool,
     ) -> None:
         """Exactness for zones whose midnight is not on the quarter grid (historical offsets only).
 
@@ -659,7 +683,7 @@ class Store:
         if device_ids is not None:
             where.append(_events.c.device_id.in_(device_ids))
         stmt = (
-            select(_events.c.start, _events.c.duration, _windows.c.category, _windows.c.label)
+            select(_events.c.start, _events.c.duration, _events.c.device_id, _windows.c.category, _windows.c.label)
             .select_from(_events.join(_windows, _events.c.window_id == _windows.c.id))
             .where(*where)
         )
@@ -667,9 +691,10 @@ class Store:
         for row in conn.execute(stmt):
             start, end = row.start, row.start + row.duration
             label = row.label if by_label else ""
+            device = int(row.device_id) if by_device else 0
             for d in range(days):
                 lo, hi = bounds[d], bounds[d + 1]
-                key = (d, row.category, label)
+                key = (device, d, row.category, label)
                 if lo <= start < hi:  # counted wholly here by the main query
                     sums[key] = sums.get(key, 0) - row.duration
                 overlap = min(end, hi) - max(start, lo)
