@@ -386,7 +386,7 @@ def time_sync_folder(history: Path, work: Path, name: str, tz: ZoneInfo) -> list
     finally:
         store.close()
         other.close()
-    size = sum(f.stat().st_size for f in folder.rglob("*.json"))
+    size = sum(f.stat().st_size for f in folder.rglob("*.json.gz"))
     shutil.rmtree(folder, ignore_errors=True)
     for path in (mine, theirs):
         remove_database(path)

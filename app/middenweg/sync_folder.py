@@ -1,19 +1,23 @@
 """Several computers, one picture, through a folder that Syncthing, Nextcloud or Dropbox keeps in step.
 
 Each computer (a "home") writes only its own files, under ``<folder>/<home uid>/``: one Middenweg JSON export per UTC
-month (``2026-12.json``) holding the devices it owns (this computer, a phone entered by hand, what it imported), each
-written atomically and only when that month changed. It reads the other homes' files read-only and puts their devices'
-history in place of what it had for that month: replaced, never merged, so a file read twice counts once. A sync
-tool's conflicted copy, a file from a newer Middenweg, a damaged or older (stale) file, and a file that went missing
-are reported in plain words and skipped; the history already read stays as it was.
+month, gzipped (``2026-12.json.gz``), holding the devices it owns (this computer, a phone entered by hand, what it
+imported), each written atomically and only when that month changed. Gzip because a month with titles is ~6 MB of
+JSON and ~0.5 MB packed, and the current month goes over the network again at every sync that changed it. It reads
+the other homes' files read-only and puts their devices' history in place of what it had for that month: replaced,
+never merged, so a file read twice counts once. A sync tool's conflicted copy, a file from a newer Middenweg, a
+damaged or older (stale) file, and a file that went missing are reported in plain words and skipped; the history
+already read stays as it was.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +39,10 @@ SYNC_EVERY = 300.0
 _ORIGIN = "sync:origin:"
 _PUBLISHED = "sync:published:"
 _READ = "sync:read:"
-_MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
+_MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json\.gz$")
+_SUFFIX = ".json.gz"
+#: The most a month file may hold once unpacked (a year of one person's windows is ~80 MB): no gzip bomb fills memory.
+_MOST_UNPACKED = 256 * 1024 * 1024
 #: Names sync tools give a second version of a file when two computers changed it at once (Syncthing, Nextcloud,
 #: Dropbox, ownCloud, Seafile).
 _CONFLICT = re.compile(r"sync-conflict|conflicted copy|conflict", re.IGNORECASE)
@@ -106,7 +113,7 @@ def publish(store: Store, folder: Path, *, home: DeviceRecord, tz: ZoneInfo, now
     ids = [d.id for d in mine]
     for name, start, end in month_bounds(*extent):
         fingerprint = f"{store.month_fingerprint(ids, start, end)}:{','.join(d.name for d in mine)}"
-        path = target / f"{name}.json"
+        path = target / f"{name}{_SUFFIX}"
         if store.get_meta(f"{_PUBLISHED}{name}") == fingerprint and path.exists():
             continue
         if fingerprint.startswith("0:0:0:0:0:") and not path.exists():
@@ -115,7 +122,7 @@ def publish(store: Store, folder: Path, *, home: DeviceRecord, tz: ZoneInfo, now
         data = _month_json(store, mine, start, end, tz, now)
         try:
             target.mkdir(parents=True, exist_ok=True)
-            write_private(path, data)
+            write_private(path, gzip.compress(data, compresslevel=6, mtime=0))
         except OSError as error:
             result.problems.append(
                 _("{path} could not be written ({problem}); this computer's time is shared at the next sync.").format(
@@ -179,7 +186,7 @@ def read_others(store: Store, folder: Path, *, home: DeviceRecord, result: SyncR
                         ).format(path=path)
                     )
                 continue
-            month = name.removesuffix(".json")
+            month = name.removesuffix(_SUFFIX)
             key = f"{_READ}{other.name}:{month}"
             present.add(key)
             _read_month(store, path, key, month, other.name, mine, seen_read.get(key), result)
@@ -188,7 +195,7 @@ def read_others(store: Store, folder: Path, *, home: DeviceRecord, result: SyncR
         result.problems.append(
             _(
                 "A file read before is missing from the sync folder ({file}); the time it held is kept as it was."
-            ).format(file=f"{_home}/{month}.json")
+            ).format(file=f"{_home}/{month}{_SUFFIX}")
         )
 
 
@@ -212,6 +219,7 @@ def _read_month(
     if digest == last_digest:
         return
     try:
+        raw = _unpacked(raw, path)
         data = parse_middenweg_export(raw, str(path))
         written = _exported_at(raw)
     except ImportFormatError as error:
@@ -252,6 +260,26 @@ def _read_month(
     store.set_meta(key, f"{digest} {written}")
     names = ", ".join(sorted({p.name for p in parts})) or other_home
     result.read.append(f"{names}: {month}")
+
+
+def _unpacked(packed: bytes, path: Path) -> bytes:
+    """The JSON inside a month file; ImportFormatError for a file that is not whole gzip or unpacks too large."""
+    unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip
+    try:
+        raw = unpack.decompress(packed, _MOST_UNPACKED)
+    except zlib.error as error:
+        raise ImportFormatError(
+            _("{path} is not a month file of Middenweg (not gzip: {problem}).").format(path=path, problem=error)
+        ) from None
+    if unpack.unconsumed_tail:
+        raise ImportFormatError(
+            _("{path} unpacks to more than {limit} MB, more than a month can hold; it was not read.").format(
+                path=path, limit=_MOST_UNPACKED // (1024 * 1024)
+            )
+        )
+    if not unpack.eof:
+        raise ImportFormatError(_("{path} is cut short (the sync tool may still be copying it).").format(path=path))
+    return raw
 
 
 def _exported_at(raw: bytes) -> int:

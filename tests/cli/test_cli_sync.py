@@ -4,6 +4,7 @@ and never change what was read before."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -52,11 +53,12 @@ def test_a_newer_file_and_a_conflicted_copy_are_reported_in_plain_words(tmp_path
     laptop, desktop, folder = homes(tmp_path)
     report(laptop), report(desktop), report(laptop)
     before = report(desktop)
-    [month] = [p for p in folder.rglob("2026-10.json") if "werkplek" in p.read_text(encoding="utf-8")]
-    data = json.loads(month.read_text(encoding="utf-8"))
-    (month.parent / "2026-10 (conflicted copy 2026-10-30).json").write_text(json.dumps(data), encoding="utf-8")
+    [month] = [p for p in folder.rglob("2026-10.json.gz") if b"werkplek" in gzip.decompress(p.read_bytes())]
+    data = json.loads(gzip.decompress(month.read_bytes()))
+    packed = gzip.compress(json.dumps(data).encode())
+    (month.parent / "2026-10 (conflicted copy 2026-10-30).json.gz").write_bytes(packed)
     data["version"] = 2
-    month.write_text(json.dumps(data), encoding="utf-8")
+    month.write_bytes(gzip.compress(json.dumps(data).encode()))
     result = desktop("report", "--week", "2026-W43", "--json")
     assert result.code == 0 and "Traceback" not in result.err
     assert "conflicted copy made by the sync tool" in result.err and "newer Middenweg" in result.err

@@ -88,7 +88,7 @@ def test_a_sync_folder_set_while_running_is_synced_off_the_gui_thread(
     tray_app._look_at_files()
     assert tray_app._sync_timer is not None and tray_app._sync_timer.isActive()
     tray_app.sync_folder()
-    qtbot.waitUntil(lambda: any((folder / tray_app.device.uid).glob("*.json")), timeout=10_000)
+    qtbot.waitUntil(lambda: any((folder / tray_app.device.uid).glob("*.json.gz")), timeout=10_000)
     set_value(tray_app.ctx.paths.settings_file, "sync-folder", "off")
     tray_app._look_at_files()
     assert not tray_app._sync_timer.isActive()

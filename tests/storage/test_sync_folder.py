@@ -5,16 +5,18 @@ never touch what was read before."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from middenweg import phone_entries
+from middenweg import phone_entries, sync_folder
 from middenweg.domain.categories import Category
 from middenweg.domain.events import DeviceKind, UsageEvent
 from middenweg.domain.weeks import IsoWeek
@@ -110,8 +112,8 @@ def test_each_home_sees_the_combined_week_to_the_second_with_each_devices_share(
     }
     assert laptop.shares() == desktop.shares() == shares
     # Each home wrote only its own folder, one file per month.
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json")) == sorted(
-        [f"{laptop.device.uid}/2026-11.json", f"{desktop.device.uid}/2026-11.json"]
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json.gz")) == sorted(
+        [f"{laptop.device.uid}/2026-11.json.gz", f"{desktop.device.uid}/2026-11.json.gz"]
     )
 
 
@@ -146,7 +148,7 @@ def test_time_across_a_month_boundary_is_kept_exactly(laptop: Home, desktop: Hom
     desktop.sync(folder)
     laptop.sync(folder)
     names = sorted(p.name for p in (folder / desktop.device.uid).iterdir())
-    assert names == ["2026-11.json", "2026-12.json"]
+    assert names == ["2026-11.json.gz", "2026-12.json.gz"]
     mine = list(desktop.store.iter_events())
     theirs = list(laptop.store.iter_events())
     assert [(e.start, e.duration) for e in theirs] == [(e.start, e.duration) for e in mine]
@@ -163,6 +165,15 @@ def test_a_phone_entered_by_hand_on_each_computer_stays_two_phones(laptop: Home,
     assert laptop.totals() == desktop.totals() == {"social": 600, "messaging": 300, "other": 3000 + 1500}
 
 
+def read_month(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    return data
+
+
+def write_month(path: Path, data: dict[str, Any]) -> None:
+    path.write_bytes(gzip.compress(json.dumps(data).encode()))
+
+
 # -- faults --------------------------------------------------------------------------------------------------------
 
 
@@ -170,15 +181,16 @@ def test_a_phone_entered_by_hand_on_each_computer_stays_two_phones(laptop: Home,
 def shared(used: None, laptop: Home, desktop: Home, folder: Path) -> Path:
     """The desktop's month file, once both homes are in step."""
     both_ways(laptop, desktop, folder)
-    return folder / desktop.device.uid / "2026-11.json"
+    return folder / desktop.device.uid / "2026-11.json.gz"
 
 
 def test_a_conflicted_copy_is_reported_and_never_read(laptop: Home, shared: Path) -> None:
     before = laptop.totals()
-    data = json.loads(shared.read_text(encoding="utf-8"))
+    data = read_month(shared)
     data["events"] = data["events"] * 2
-    for name in ("2026-11.sync-conflict-20261130-120000-ABCDEFG.json", "2026-11 (conflicted copy 2026-11-30).json"):
-        (shared.parent / name).write_text(json.dumps(data), encoding="utf-8")
+    conflicts = ("2026-11.sync-conflict-20261130-120000-ABCDEFG.json.gz", "2026-11 (conflicted copy 1).json.gz")
+    for name in conflicts:
+        write_month(shared.parent / name, data)
     problems = laptop.sync(shared.parent.parent).problems
     assert len(problems) == 2 and all("conflicted copy" in p and "skipped" in p for p in problems)
     assert laptop.totals() == before
@@ -186,10 +198,10 @@ def test_a_conflicted_copy_is_reported_and_never_read(laptop: Home, shared: Path
 
 def test_a_file_from_a_newer_middenweg_is_skipped_and_what_was_read_stays(laptop: Home, shared: Path) -> None:
     before = laptop.totals()
-    data = json.loads(shared.read_text(encoding="utf-8"))
+    data = read_month(shared)
     data["version"] = 99
     data["events"] = []
-    shared.write_text(json.dumps(data), encoding="utf-8")
+    write_month(shared, data)
     [problem] = laptop.sync(shared.parent.parent).problems
     assert "newer Middenweg" in problem and "kept" in problem
     assert laptop.totals() == before
@@ -219,15 +231,15 @@ def test_a_file_that_went_missing_is_reported_and_its_time_kept(laptop: Home, sh
     before = laptop.totals()
     shared.unlink()
     [problem] = laptop.sync(shared.parent.parent).problems
-    assert "missing" in problem and "2026-11.json" in problem
+    assert "missing" in problem and "2026-11.json.gz" in problem
     assert laptop.totals() == before
 
 
 def test_a_file_claiming_this_computers_device_cannot_change_it(laptop: Home, desktop: Home, shared: Path) -> None:
     mine = laptop.shares()["Laptop"]
-    data = json.loads(shared.read_text(encoding="utf-8"))
+    data = read_month(shared)
     data["devices"].append({"uid": laptop.device.uid, "host_key": "x", "name": "Laptop", "kind": "computer"})
-    shared.write_text(json.dumps(data), encoding="utf-8")
+    write_month(shared, data)
     [problem] = laptop.sync(shared.parent.parent).problems
     assert "a device of this computer" in problem
     assert laptop.shares()["Laptop"] == mine
@@ -238,3 +250,24 @@ def test_a_folder_that_cannot_be_used_is_reported(laptop: Home, tmp_path: Path) 
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     [problem] = laptop.sync(blocker).problems
     assert str(blocker) in problem and "nothing was shared" in problem
+
+
+def test_a_file_that_is_not_gzip_is_skipped_and_what_was_read_stays(laptop: Home, shared: Path) -> None:
+    before = laptop.totals()
+    shared.write_bytes(gzip.decompress(shared.read_bytes()))  # plain JSON under the packed name
+    [problem] = laptop.sync(shared.parent.parent).problems
+    assert "not gzip" in problem and "kept" in problem
+    assert laptop.totals() == before
+
+
+def test_a_file_that_unpacks_too_large_is_never_unpacked_whole(
+    laptop: Home, shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = laptop.totals()
+    monkeypatch.setattr(sync_folder, "_MOST_UNPACKED", 1000)  # instead of making a 256 MB gzip bomb here
+    data = read_month(shared)
+    data["events"] = data["events"] * 3
+    write_month(shared, data)
+    [problem] = laptop.sync(shared.parent.parent).problems
+    assert "unpacks to more than" in problem and "kept" in problem
+    assert laptop.totals() == before
