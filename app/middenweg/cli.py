@@ -226,7 +226,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def _sync(ctx: Context) -> SyncResult | None:
     """Share and read through the sync folder when one is set; its problems go to stderr (they never stop a
     report: what was read before stays)."""
-    folder = ctx.settings.sync_folder
+    folder = ctx.settings.folder_to_sync
     if folder is None:
         return None
     from middenweg.sync_folder import sync
@@ -248,6 +248,13 @@ def _sync_while_tracking(ctx: Context) -> None:
 def cmd_sync(args: argparse.Namespace) -> int:
     ctx = _context()
     try:
+        if ctx.settings.sync_folder is not None and ctx.settings.database_url is not None:
+            raise UserError(
+                _(
+                    "A shared database is set, so the sync folder is not used: the computers on that database already "
+                    "see each other's time. To use the folder instead: middenweg config set database-url local"
+                )
+            )
         if ctx.settings.sync_folder is None:
             raise UserError(
                 _("No sync folder is set. Choose one that your sync tool shares: middenweg config set sync-folder DIR")

@@ -88,6 +88,12 @@ class Settings:
     sync_folder: Path | None = None  # a folder shared with other computers (Syncthing, Nextcloud...); None = off
     database_url: str | None = None  # a shared PostgreSQL database (postgresql+psycopg://...); None = the local file
 
+    @property
+    def folder_to_sync(self) -> Path | None:
+        """The sync folder, unless a shared database is set: computers on one database already see each other, and
+        publishing the server's devices into a folder would hand every computer's time around twice."""
+        return self.sync_folder if self.database_url is None else None
+
     @classmethod
     def defaults(cls) -> Settings:
         """The settings of a missing or empty file on this computer."""

@@ -482,6 +482,7 @@ def test_a_shared_database_is_shown_without_its_password_and_a_wrong_url_is_refu
     assert load_settings(paths.settings_file).database_url == "postgresql+psycopg://anna:geheim-42@nas.local/middenweg"
     assert "geheim-42" not in sharing.database_url.text() and "***" in sharing.database_url.text()
     assert "starts again" in sharing.database_note.text() and sharing.use_local.isEnabled()
+    assert not sharing.choose_folder.isEnabled() and "Not used while a shared database" in sharing.folder_note.text()
     assert "not on this computer" in dialog.stays_here.text()
     click(qtbot, sharing.use_server)  # the masked URL, unchanged: nothing written
     assert changes == ["database-url"]
@@ -494,3 +495,4 @@ def test_a_shared_database_is_shown_without_its_password_and_a_wrong_url_is_refu
     click(qtbot, sharing.use_local)
     assert load_settings(paths.settings_file).database_url is None
     assert sharing.database_url.text() == "" and not sharing.use_local.isEnabled()
+    assert sharing.choose_folder.isEnabled() and "Syncthing" in sharing.folder_note.text()

@@ -207,3 +207,16 @@ def test_two_computers_with_the_same_host_name_stay_two_devices_on_one_server(tm
     assert second.uid != first.uid and second.host_key != first.host_key
     assert (this_computer(alone), this_computer(other)) == (first, second)  # found again after a restart
     assert (other.home / "data" / "this-computer").stat().st_mode & 0o777 == 0o600
+
+
+def test_with_a_shared_database_the_sync_folder_is_not_used_and_sync_says_why(tmp_path: Path, server_url: str) -> None:
+    cli = home(tmp_path, "home", server_url)
+    folder = tmp_path / "Sync"
+    ok(cli("config", "set", "sync-folder", str(folder)))
+    export = tmp_path / "computer.json"
+    write_export(export)
+    ok(cli("import", "activitywatch", str(export)))
+    report(cli)  # a report syncs first when only a folder is set
+    assert not folder.exists()  # the server's devices are not handed around a second time
+    said = failed(cli("sync"), "A shared database is set, so the sync folder is not used")
+    assert "config set database-url local" in said.err

@@ -498,7 +498,7 @@ class TrayApplication:
         """Sync every few minutes while a sync folder is set (and soon after it is set); stop when it is cleared."""
         from middenweg.sync_folder import SYNC_EVERY
 
-        if self.ctx.settings.sync_folder is None:
+        if self.ctx.settings.folder_to_sync is None:
             if self._sync_timer is not None:
                 self._sync_timer.stop()
             return
@@ -520,7 +520,7 @@ class TrayApplication:
     def sync_folder(self, *, wait: bool = False) -> None:
         """Share this computer's time and read the others' through the sync folder (every few minutes, and at
         the end, then waiting for it), on the worker thread; problems show on the dashboard's notice line."""
-        folder = self.ctx.settings.sync_folder
+        folder = self.ctx.settings.folder_to_sync
         if folder is None or self._stopped:
             return
         if self.driver is not None:

@@ -45,15 +45,8 @@ class SharingGroup(QGroupBox):
         self.stop_sync.clicked.connect(lambda: self._write("sync-folder", "off"))
         form.addRow(buddy_label(_("Sync f&older:"), self.sync_folder), self.sync_folder)
         form.addRow("", _buttons(self.choose_folder, self.stop_sync))
-        form.addRow(
-            "",
-            wrapped_label(
-                _(
-                    "A folder that Syncthing, Nextcloud or Dropbox keeps the same on your computers. Each computer "
-                    "writes only its own files there and reads the others', so every report shows your whole week."
-                )
-            ),
-        )
+        self.folder_note = wrapped_label("")
+        form.addRow("", self.folder_note)
 
         self.database_url = QLineEdit()
         self.database_url.setAccessibleName(_("Shared database"))
@@ -84,6 +77,15 @@ class SharingGroup(QGroupBox):
         self.sync_folder.setText("" if folder is None else str(folder))
         self.stop_sync.setEnabled(folder is not None)
         on_server = settings.database_url is not None
+        self.choose_folder.setEnabled(not on_server)
+        self.folder_note.setText(
+            _("Not used while a shared database is set: the computers on it already see each other's time.")
+            if on_server
+            else _(
+                "A folder that Syncthing, Nextcloud or Dropbox keeps the same on your computers. Each computer "
+                "writes only its own files there and reads the others', so every report shows your whole week."
+            )
+        )
         self.database_url.setText(get_value(settings, "database-url") if on_server else "")
         self.use_local.setEnabled(on_server)
         self.database_note.setText(
