@@ -48,8 +48,10 @@ THIS_COMPUTER_FILE = "this-computer"
 #: Seconds between looks at settings.toml and rules.toml while tracking (a stat of each: a few microseconds).
 LOOK_AT_FILES_EVERY = 5.0
 
-#: A file's modification time and size, or None when it is missing or unreadable.
-FileStamp = tuple[int, int] | None
+#: A file's inode, modification time and size, or None when it is missing or unreadable. The inode tells two
+#: versions apart even within one tick of the file system's clock: Middenweg and most editors save by renaming a new
+#: file over the old one.
+FileStamp = tuple[int, int, int] | None
 
 
 def file_stamp(path: Path) -> FileStamp:
@@ -57,7 +59,7 @@ def file_stamp(path: Path) -> FileStamp:
         stat = path.stat()
     except OSError:
         return None
-    return stat.st_mtime_ns, stat.st_size
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 @dataclass
@@ -163,7 +165,7 @@ class Context:
             else:
                 try:
                     store = Store.open(self.paths.database_file)
-                except DamagedDatabaseError as damage:
+                except DamagedDatabaseError as damage:  # only the local file is ever moved aside
                     store = self._start_over(damage)
             try:
                 self._sync_rules(store)

@@ -92,3 +92,31 @@ def test_a_sync_folder_set_while_running_is_synced_off_the_gui_thread(
     set_value(tray_app.ctx.paths.settings_file, "sync-folder", "off")
     tray_app._look_at_files()
     assert not tray_app._sync_timer.isActive()
+
+
+def test_quitting_while_a_sync_runs_still_shares_the_last_time(
+    qtbot, tray_app: TrayApplication, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+    import json
+
+    from middenweg.config import set_value
+    from middenweg.domain.categories import Category
+    from middenweg.domain.events import UsageEvent
+
+    start = int(tray_app.ctx.clock.time()) - 7200
+    chat = UsageEvent(start, 600, "WhatsApp", None, Category.MESSAGING, "WhatsApp")
+    tray_app.store.add_events(tray_app.device, [chat])
+    folder = tmp_path / "Sync"
+    set_value(tray_app.ctx.paths.settings_file, "sync-folder", str(folder))
+    tray_app._look_at_files()
+    tray_app.sync_folder()  # a run begins on the worker thread...
+    later = UsageEvent(start + 3600, 300, "WhatsApp", None, Category.MESSAGING, "WhatsApp")
+    tray_app.store.add_events(tray_app.device, [later])
+    tray_app.stop()  # ...and the app quits before it is seen to end
+    shared = [
+        event["duration"]
+        for month in (folder / tray_app.device.uid).glob("*.json.gz")
+        for event in json.loads(gzip.decompress(month.read_bytes()))["events"]
+    ]
+    assert sorted(shared) == [300, 600]

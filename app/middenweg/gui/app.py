@@ -150,7 +150,8 @@ class TrayApplication:
         self._stopped = False
         self._sync_timer: QTimer | None = None
         self._folder_sync: FolderSync | None = None
-        self._file_timer = QTimer()
+        self._file_timer = QTimer()  # `middenweg config set …` or an edited rules file while the app runs
+        self._file_timer.timeout.connect(self._look_at_files)
 
     @property
     def dashboard(self) -> Dashboard:
@@ -490,8 +491,6 @@ class TrayApplication:
         self._wait_for_tray(time.monotonic() + TRAY_WAIT_SECONDS)
         QTimer.singleShot(3000, release_startup_memory)
         self._arm_sync()
-        self._file_timer = QTimer()  # `middenweg config set …` or an edited rules file while the app runs
-        self._file_timer.timeout.connect(self._look_at_files)
         self._file_timer.start(int(LOOK_AT_FILES_EVERY * 1000))
 
     def _arm_sync(self) -> None:
@@ -530,9 +529,11 @@ class TrayApplication:
 
             self._folder_sync = FolderSync(self.ctx.open_store)
             self._folder_sync.finished.connect(self._synced, Qt.ConnectionType.QueuedConnection)
-        running = self._folder_sync.start(folder, home=self.device, tz=self.ctx.tz, now=int(self.ctx.clock.time()))
-        if wait and running is not None:
-            self._synced(running.result())
+        now = int(self.ctx.clock.time())
+        if wait:  # at quit: after a run still going, one more with the last seconds, and its outcome said
+            self._synced(self._folder_sync.run_now(folder, home=self.device, tz=self.ctx.tz, now=now))
+        else:
+            self._folder_sync.start(folder, home=self.device, tz=self.ctx.tz, now=now)
 
     def _synced(self, outcome: SyncOutcome) -> None:
         if outcome.read and self._dashboard is not None and self._dashboard.isVisible():

@@ -28,7 +28,8 @@ class SyncOutcome:
 
 
 class FolderSync(QObject):
-    """Runs ``sync_folder.sync`` on one worker thread, one run at a time; ``finished`` carries a ``SyncOutcome``."""
+    """Runs ``sync_folder.sync`` on one worker thread, one run at a time; ``finished`` carries the ``SyncOutcome``
+    of each run ``start`` began (``run_now`` returns its own instead)."""
 
     finished = Signal(object)
 
@@ -50,12 +51,19 @@ class FolderSync(QObject):
         self._running = self._pool.submit(self._run, folder, home, tz, now)
         return self._running
 
+    def run_now(self, folder: Path, *, home: DeviceRecord, tz: ZoneInfo, now: int) -> SyncOutcome:
+        """Wait for a run still going, then run once more and wait for it (at quit: the last seconds go along)."""
+        if self._running is not None:
+            self._running.result()
+        self._running = self._pool.submit(self._run, folder, home, tz, now, announce=False)
+        return self._running.result()
+
     def close(self) -> None:
         """Wait for a run still going, then close the worker's store and thread."""
         self._pool.submit(self._close_store)
         self._pool.shutdown(wait=True)
 
-    def _run(self, folder: Path, home: DeviceRecord, tz: ZoneInfo, now: int) -> SyncOutcome:
+    def _run(self, folder: Path, home: DeviceRecord, tz: ZoneInfo, now: int, *, announce: bool = True) -> SyncOutcome:
         from middenweg.sync_folder import sync
 
         try:
@@ -66,7 +74,8 @@ class FolderSync(QObject):
             outcome = SyncOutcome(0, [str(error)])
         else:
             outcome = SyncOutcome(len(result.read), list(result.problems))
-        self.finished.emit(outcome)
+        if announce:
+            self.finished.emit(outcome)
         return outcome
 
     def _close_store(self) -> None:

@@ -87,6 +87,8 @@ class SharingGroup(QGroupBox):
             )
         )
         self.database_url.setText(get_value(settings, "database-url") if on_server else "")
+        for field_ in (self.sync_folder, self.database_url):
+            field_.setCursorPosition(0)  # a long path or URL shows its beginning, where it is recognised
         self.use_local.setEnabled(on_server)
         self.database_note.setText(
             _(
