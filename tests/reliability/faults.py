@@ -14,18 +14,14 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import tracker_process
 from clirunner import CliRunner
-from desktop import Desktop, DesktopError, stop_process, wait_until
-
-#: What the headless tracker prints once it ticks (the "Stop with Ctrl+C" line), in English (CliRunner sets it).
-READY = "Ctrl+C"
+from desktop import Desktop
 
 
 def require_root() -> None:
@@ -119,8 +115,10 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-class Tracker:
-    """``middenweg track --headless`` as a real process on ``desktop``; its stdout and stderr go to one log file."""
+class Tracker(tracker_process.Tracker):
+    """``middenweg track --headless`` as a real process on ``desktop`` (its bus too), dying with the test process.
+    Nobody types during these tests: an hour before "away" keeps the window counted all the time. ``stop`` is a
+    logout (SIGTERM)."""
 
     def __init__(
         self,
@@ -132,68 +130,16 @@ class Tracker:
         log: Path | None = None,
         wait: bool = True,
     ) -> None:
-        self.log = log or cli.home.parent / "tracker.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self._log_handle = self.log.open("w")
         bus = {k: v for k, v in desktop.env().items() if k.startswith("DBUS")}
-        argv = ["track", "--headless", "--interval", str(interval), "--flush-interval", str(flush_interval)]
-        # Nobody types during these tests: an hour before "away" keeps the window counted all the time.
-        argv += ["--idle-after", "3600"]
-        self.spawned = time.time()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "middenweg", *argv],
-            env=cli.env(DISPLAY=desktop.display, **bus),
-            stdout=self._log_handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        super().__init__(
+            cli,
+            cli.env(DISPLAY=desktop.display, **bus),
+            *("--flush-interval", str(flush_interval), "--idle-after", "3600"),
+            interval=interval,
+            log=log,
+            wait=wait,
             preexec_fn=_die_with_parent,
         )
-        self.ready_at: float | None = None
-        if wait:
-            try:
-                self.wait_ready()
-            except BaseException:
-                self.kill()
-                raise
-
-    def __enter__(self) -> Tracker:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        stop_process(self.process, sig=signal.SIGKILL)  # a failing test never leaves a tracker running
-        self._log_handle.close()
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def is_ready(self) -> bool:
-        """True once the tracker said it keeps track (remembering when this test first saw it)."""
-        if self.ready_at is None and READY in self.output():
-            self.ready_at = time.time()
-        return self.ready_at is not None
-
-    def wait_ready(self, timeout: float = 30) -> float:
-        def ready_or_dead() -> bool:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the tracker exited ({self.process.returncode}):\n{self.output()}")
-            return self.is_ready()
-
-        try:
-            wait_until(ready_or_dead, "the tracker to start", timeout=timeout)
-        except DesktopError as exc:
-            raise DesktopError(f"{exc} Its output so far:\n{self.output()}") from None
-        assert self.ready_at is not None
-        return self.ready_at
-
-    def kill(self) -> float:
-        """SIGKILL (kill -9) now; returns the moment it was sent."""
-        moment = time.time()
-        stop_process(self.process, sig=signal.SIGKILL)
-        self._log_handle.close()
-        return moment
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
-        """Stop it as a logout does (SIGTERM: a last write, then exit); returns the exit code."""
-        stop_process(self.process, sig=sig, timeout=15)
-        self._log_handle.close()
-        return self.process.returncode
+        return super().stop(sig)

@@ -19,7 +19,6 @@ recorded again after the clock goes back; and a restarted tracker records nothin
 from __future__ import annotations
 
 import enum
-import os
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -44,7 +43,6 @@ from middenweg.tracking.runner import StoreSink
 from middenweg.tracking.sampler import Sampler
 
 LAPTOP = DeviceSpec("laptop", "Laptop", DeviceKind.COMPUTER)
-LONG = os.environ.get("MIDDENWEG_LONG") == "1"  # the long runs (marked slow) instead of CI's short ones
 AMS = ZoneInfo("Europe/Amsterdam")
 #: The English titles of the notifications for the Board games evening the plans use.
 BEFORE, START, END, CHECKIN = (

@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pytest
 from faults import Tracker
+from long_runs import LONG, SLOW_WHEN_LONG
 
 from clirunner import CliRunner
 from desktop import Desktop
 
-LONG = os.environ.get("MIDDENWEG_LONG") == "1"
 KILLS = 50 if LONG else 10
 SEED = int(os.environ.get("MIDDENWEG_CRASH_SEED", "9"))
 FLUSH = 1.0  # --flush-interval
@@ -44,7 +44,7 @@ TICK = 1.0  # --interval
 ROUNDING = 0.5  # events are stored in whole seconds
 SLACK = 0.5  # the loop waking up late, the write itself taking time, on a shared two-core machine
 
-pytestmark = [pytest.mark.e2e, pytest.mark.x11, *([pytest.mark.slow] if LONG else [])]
+pytestmark = [pytest.mark.e2e, pytest.mark.x11, *SLOW_WHEN_LONG]
 
 MESSENGER = ("Signal", ("signal", "Signal"))
 

@@ -28,24 +28,15 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from long_runs import SLOW_WHEN_LONG, fuzz
 
 from middenweg import cli
 from middenweg.config import CONFIG_KEYS
 from middenweg.domain.goals import GoalName
 
-LONG = os.environ.get("MIDDENWEG_LONG") == "1"
-pytestmark = [pytest.mark.slow] if LONG else []
-
-
-def fuzz(examples: int) -> settings:
-    """Hypothesis settings: ``examples`` in CI, twenty times as many with MIDDENWEG_LONG=1; never a deadline."""
-    return settings(
-        max_examples=examples * 20 if LONG else examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    )
+pytestmark = SLOW_WHEN_LONG
 
 
 # -- watching what a command does to the file system --------------------------------------------------------------

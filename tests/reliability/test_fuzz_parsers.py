@@ -18,7 +18,6 @@ import copy
 import io
 import itertools
 import json
-import os
 import re
 import tempfile
 import unicodedata
@@ -28,8 +27,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from long_runs import SLOW_WHEN_LONG, fuzz
 
 from fakes import FakeClock, ScriptedDesktop
 from middenweg.cli_text import render_report
@@ -55,22 +55,7 @@ from middenweg.storage.store import Store
 from middenweg.tracking.runner import StoreSink
 from middenweg.tracking.sampler import Sampler
 
-LONG = os.environ.get("MIDDENWEG_LONG") == "1"
-pytestmark = [pytest.mark.slow] if LONG else []
-
-
-def fuzz(examples: int) -> settings:
-    """Hypothesis settings: ``examples`` in CI, twenty times as many with MIDDENWEG_LONG=1; never a deadline."""
-    return settings(
-        max_examples=examples * 20 if LONG else examples,
-        deadline=None,
-        suppress_health_check=[
-            HealthCheck.too_slow,
-            HealthCheck.data_too_large,
-            HealthCheck.filter_too_much,
-            HealthCheck.large_base_example,
-        ],
-    )
+pytestmark = SLOW_WHEN_LONG
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from long_runs import LONG
 from scripted import (
     AMS,
     BEFORE,
@@ -29,7 +30,6 @@ from scripted import (
     END,
     FACEBOOK,
     IDLE_AFTER,
-    LONG,
     ONLINE,
     PHONE,
     START,

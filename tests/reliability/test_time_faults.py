@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from long_runs import LONG
 from scripted import (
     AMS,
     BEFORE,
@@ -30,7 +31,6 @@ from scripted import (
     FACEBOOK,
     IDLE_AFTER,
     INSTAGRAM,
-    LONG,
     ONLINE,
     PHONE,
     SIGNAL,
